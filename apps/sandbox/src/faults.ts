@@ -1,0 +1,129 @@
+import { createRandom, pick, type Random } from './random.js';
+import { OPERATION_NAMES, type OperationName } from './types.js';
+
+export type Fault =
+  | { kind: 'latency'; ms: number }
+  | { kind: 'status'; status: 500 | 502 | 503 | 504; retryAfterSeconds?: number }
+  | { kind: 'rate_limit'; retryAfterSeconds: number }
+  | { kind: 'malformed' }
+  | { kind: 'drop_before' }
+  | { kind: 'drop_after' };
+
+const SERVER_STATUSES = [500, 502, 503, 504] as const;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function nonNegativeInteger(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new TypeError(`${what} must be an integer >= 0, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Checks a fault given by a user (in-process or as JSON over HTTP) and returns a clean copy. */
+export function parseFault(value: unknown): Fault {
+  if (!isRecord(value)) throw new TypeError(`a fault must be an object with a "kind", got ${JSON.stringify(value)}`);
+  switch (value.kind) {
+    case 'latency':
+      return { kind: 'latency', ms: nonNegativeInteger(value.ms, 'latency fault "ms"') };
+    case 'status': {
+      const status = SERVER_STATUSES.find((candidate) => candidate === value.status);
+      if (status === undefined) {
+        throw new TypeError(`status fault "status" must be one of ${SERVER_STATUSES.join(', ')}, got ${value.status}`);
+      }
+      if (value.retryAfterSeconds === undefined) return { kind: 'status', status };
+      return {
+        kind: 'status',
+        status,
+        retryAfterSeconds: nonNegativeInteger(value.retryAfterSeconds, 'status fault "retryAfterSeconds"'),
+      };
+    }
+    case 'rate_limit':
+      return {
+        kind: 'rate_limit',
+        retryAfterSeconds: nonNegativeInteger(value.retryAfterSeconds, 'rate_limit fault "retryAfterSeconds"'),
+      };
+    case 'malformed':
+    case 'drop_before':
+    case 'drop_after':
+      return { kind: value.kind };
+    default:
+      throw new TypeError(
+        `unknown fault kind ${JSON.stringify(value.kind)}: use latency, status, rate_limit, malformed, drop_before or drop_after`,
+      );
+  }
+}
+
+export function parseOperation(value: unknown): OperationName | undefined {
+  if (value === undefined) return undefined;
+  const operation = OPERATION_NAMES.find((name) => name === value);
+  if (operation === undefined) {
+    throw new TypeError(`operation must be one of ${OPERATION_NAMES.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return operation;
+}
+
+interface Injected {
+  fault: Fault;
+  remaining: number;
+  operation: OperationName | undefined;
+}
+
+interface RateRule {
+  rate: number;
+  faults: Fault[];
+}
+
+export interface FaultController {
+  inject(fault: unknown, options?: { times?: unknown; operation?: unknown }): void;
+  setRate(rate: unknown, faults: unknown, options?: { operation?: unknown }): void;
+  clear(): void;
+  /** The fault for the request being received, if any; consumes one use of an injected fault. */
+  next(operation: OperationName): Fault | undefined;
+}
+
+/**
+ * Faults injected for the next N requests come first, in the order they were injected; then rate rules, for one
+ * operation before those for any operation. Rates draw from a generator seeded by the sandbox's seed.
+ */
+export function createFaultController(seed: number): FaultController {
+  const random: Random = createRandom(seed, 'faults');
+  let injected: Injected[] = [];
+  const rules = new Map<OperationName | undefined, RateRule>();
+
+  return {
+    inject(fault, options = {}) {
+      const times = options.times === undefined ? 1 : nonNegativeInteger(options.times, '"times"');
+      if (times < 1) throw new TypeError(`"times" must be at least 1, got ${times}`);
+      injected.push({ fault: parseFault(fault), remaining: times, operation: parseOperation(options.operation) });
+    },
+    setRate(rate, faults, options = {}) {
+      if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {
+        throw new TypeError(`rate must be a number from 0 to 1, got ${JSON.stringify(rate)}`);
+      }
+      if (!Array.isArray(faults)) throw new TypeError('faults must be an array of faults');
+      const parsed = faults.map(parseFault);
+      if (rate > 0 && parsed.length === 0) throw new TypeError('a rate above 0 needs at least one fault');
+      const operation = parseOperation(options.operation);
+      if (rate === 0) rules.delete(operation);
+      else rules.set(operation, { rate, faults: parsed });
+    },
+    clear() {
+      injected = [];
+      rules.clear();
+    },
+    next(operation) {
+      const match = injected.find((entry) => entry.operation === undefined || entry.operation === operation);
+      if (match) {
+        match.remaining--;
+        if (match.remaining === 0) injected = injected.filter((entry) => entry !== match);
+        return match.fault;
+      }
+      const rule = rules.get(operation) ?? rules.get(undefined);
+      if (rule && random() < rule.rate) return pick(random, rule.faults);
+      return undefined;
+    },
+  };
+}

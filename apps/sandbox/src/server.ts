@@ -1,0 +1,103 @@
+import Fastify from 'fastify';
+import { adminRoutes } from './admin.js';
+import { generateCatalog } from './catalog.js';
+import { createResponseValidator, loadContract } from './contract.js';
+import { docsRoutes } from './docs.js';
+import { createFaultController } from './faults.js';
+import { registerErrorHandlers, registerOperationRoutes } from './routes.js';
+import { createState, defaultKey } from './state.js';
+import { OPERATION_NAMES, type OperationName, type Sandbox, type SandboxOptions } from './types.js';
+
+const DEFAULTS = {
+  port: 0,
+  host: '127.0.0.1',
+  seed: 1,
+  services: 2400,
+  balance: 100,
+  pendingMs: 3000,
+  deliveryMs: 20_000,
+  partialRate: 0.2,
+} as const;
+
+function checkNonNegativeInteger(value: number, what: string): number {
+  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${what} must be an integer >= 0, got ${value}`);
+  return value;
+}
+
+/** Starts a sandbox of the Reseller API on a real HTTP port. Resolves once it listens. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const seed = checkNonNegativeInteger(options.seed ?? DEFAULTS.seed, 'seed');
+  const port = checkNonNegativeInteger(options.port ?? DEFAULTS.port, 'port');
+  const pendingMs = checkNonNegativeInteger(options.orderTiming?.pendingMs ?? DEFAULTS.pendingMs, 'pendingMs');
+  const deliveryMs = checkNonNegativeInteger(options.orderTiming?.deliveryMs ?? DEFAULTS.deliveryMs, 'deliveryMs');
+  const partialRate = options.partialRate ?? DEFAULTS.partialRate;
+  if (!(partialRate >= 0 && partialRate <= 1))
+    throw new RangeError(`partialRate must be from 0 to 1, got ${partialRate}`);
+  const keys = options.keys ?? [{ key: defaultKey(seed), balance: DEFAULTS.balance }];
+  const firstKey = keys[0]?.key;
+  if (firstKey === undefined) throw new RangeError('keys must hold at least one key');
+
+  const catalog = generateCatalog(seed, options.services ?? DEFAULTS.services);
+  const state = createState({
+    seed,
+    catalog,
+    keys,
+    pendingMs,
+    deliveryMs,
+    partialRate,
+    clock: options.clock ?? Date.now,
+  });
+  const faults = createFaultController(seed);
+  const contract = loadContract();
+  const counts = new Map<OperationName, number>(OPERATION_NAMES.map((name) => [name, 0]));
+  const violations: string[] = [];
+
+  const app = Fastify({ logger: false });
+  // No operation has a request body (RegisterOrder binds from the query string): accept and ignore any body,
+  // as ASP.NET does for such an action, instead of failing on a content type.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
+  registerErrorHandlers(app);
+  registerOperationRoutes(app, {
+    state,
+    faults,
+    countRequest: (operation) => counts.set(operation, (counts.get(operation) ?? 0) + 1),
+    validate: options.validateResponses ? createResponseValidator(contract.document) : undefined,
+    recordViolations: (found) => violations.push(...found),
+  });
+  const requests = (operation?: OperationName): number =>
+    operation === undefined
+      ? [...counts.values()].reduce((sum, count) => sum + count, 0)
+      : (counts.get(operation) ?? 0);
+  await app.register(adminRoutes, { state, faults, requests, violations: () => [...violations] });
+  await app.register(docsRoutes, contract);
+
+  await app.listen({ port, host: options.host ?? DEFAULTS.host });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('the sandbox is not listening on a TCP port');
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${host}:${address.port}`,
+    key: firstKey,
+    async stop() {
+      await app.close();
+      if (violations.length > 0) {
+        throw new Error(
+          `the sandbox sent ${violations.length} response(s) that break the contract:\n${violations.join('\n')}`,
+        );
+      }
+    },
+    faults: {
+      inject: (fault, injectOptions) => faults.inject(fault, injectOptions),
+      setRate: (rate, list, rateOptions) => faults.setRate(rate, list, rateOptions),
+      clear: () => faults.clear(),
+    },
+    requests,
+    orders: (key) => state.orders(key),
+    setBalance: (key, balance) => state.setBalance(key, balance),
+    balanceOf: (key) => state.balanceOf(key),
+    catalog: () => structuredClone(catalog.map((entry) => entry.service)),
+    violations: () => [...violations],
+  };
+}
