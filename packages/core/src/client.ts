@@ -1,0 +1,156 @@
+import createClient from 'openapi-fetch';
+import { errorFromRefusal, InvalidRequestError, InvalidResponseError } from './domain/errors.js';
+import { parseBalance, parseOrderStatus, parseRegisterOrderResult, parseServices } from './domain/responses.js';
+import {
+  type Balance,
+  DEFAULT_BASE_URL,
+  type OrderRequest,
+  type OrderStatus,
+  type RegisteredOrder,
+  type RegisterOrderResult,
+  type Service,
+} from './domain/types.js';
+import { validateOrderId, validateOrderInput } from './domain/validate.js';
+import type { paths } from './generated/schema.js';
+import { createTransport, type RetryInfo } from './transport.js';
+
+export interface ResellerClientOptions {
+  /** The API key of the Cappi account. Kept out of every URL, error and log line this package produces. */
+  apiKey: string;
+  /** Defaults to the production API, DEFAULT_BASE_URL (real money). */
+  baseUrl?: string;
+  /** Time limit of each attempt, in ms. Default 15 000. */
+  timeoutMs?: number;
+  /** Extra attempts for reads (never for registerOrder). Default 3. */
+  retries?: number;
+  /** The fetch to send requests with. Default: the global fetch. */
+  fetch?: typeof fetch;
+  /** Called before each retry of a read. */
+  onRetry?: (info: RetryInfo) => void;
+  /** First backoff step, in ms: attempt n waits a random time below retryDelayMs * 2^(n-1). Default 500. */
+  retryDelayMs?: number;
+  /** Longest backoff step, in ms. Default 10 000. */
+  maxRetryDelayMs?: number;
+  /** Longest Retry-After the client waits for; a longer one ends the retries with its error. Default 30 000. */
+  maxRetryAfterMs?: number;
+}
+
+export interface RequestOptions {
+  /** Cancels the call (and any wait between retries). */
+  signal?: AbortSignal;
+}
+
+export interface ResellerClient {
+  readonly baseUrl: string;
+  getBalance(options?: RequestOptions): Promise<Balance>;
+  listServices(options?: RequestOptions): Promise<Service[]>;
+  getOrderStatus(orderId: number, options?: RequestOptions): Promise<OrderStatus>;
+  /** Places an order, paid from the balance. Sent at most once, never retried. */
+  registerOrder(order: OrderRequest, options?: RequestOptions): Promise<RegisteredOrder>;
+}
+
+/**
+ * A client for the Cappi Services Reseller API: one method per operation, typed errors, retries for reads,
+ * and an order placement that is never sent twice.
+ */
+export function createResellerClient(options: ResellerClientOptions): ResellerClient {
+  const apiKey = checkApiKey(options.apiKey);
+  const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
+  const transport = createTransport({
+    apiKey,
+    baseUrl,
+    timeoutMs: positive('timeoutMs', options.timeoutMs, 15_000),
+    retries: checkRetries(options.retries),
+    fetch: options.fetch ?? globalThis.fetch,
+    onRetry: options.onRetry,
+    retryDelayMs: positive('retryDelayMs', options.retryDelayMs, 500),
+    maxRetryDelayMs: positive('maxRetryDelayMs', options.maxRetryDelayMs, 10_000),
+    maxRetryAfterMs: positive('maxRetryAfterMs', options.maxRetryAfterMs, 30_000),
+    random: Math.random,
+  });
+  // The openapi-fetch client builds key-less requests; the transport hands each one the fetch that adds the key.
+  const api = createClient<paths>({ baseUrl });
+
+  return Object.freeze({
+    baseUrl,
+    getBalance(request: RequestOptions = {}) {
+      return transport.read('Balance', (init) => api.GET('/Balance', init), parseBalance, request);
+    },
+    listServices(request: RequestOptions = {}) {
+      return transport.read('ServicesList', (init) => api.GET('/ServicesList', init), parseServices, request);
+    },
+    async getOrderStatus(orderId: number, request: RequestOptions = {}) {
+      const checkedId = validateOrderId(orderId);
+      return transport.read(
+        'OrderStatus',
+        (init) => api.GET('/OrderStatus', { ...init, params: { query: { orderId: checkedId } } }),
+        parseOrderStatus,
+        { ...request, orderId: checkedId },
+      );
+    },
+    async registerOrder(order: OrderRequest, request: RequestOptions = {}): Promise<RegisteredOrder> {
+      const checked = validateOrderInput(order);
+      const result = await transport.sendOnce(
+        'RegisterOrder',
+        (init) => api.POST('/RegisterOrder', { ...init, params: { query: checked } }),
+        parseRegistration,
+        { ...request, order: checked },
+      );
+      if (!result.success) throw errorFromRefusal(result, { order: checked });
+      return { orderId: result.orderId as number, success: true, insufficientFunds: false, error: null };
+    },
+  });
+}
+
+/** A registration must carry its order id: "success" without one is an answer we cannot act on. */
+function parseRegistration(data: unknown): RegisterOrderResult {
+  const result = parseRegisterOrderResult(data);
+  if (result.success && typeof result.orderId !== 'number') {
+    throw new InvalidResponseError('the API answered RegisterOrder with success but without an order id', {
+      operation: 'RegisterOrder',
+    });
+  }
+  return result;
+}
+
+function checkApiKey(apiKey: unknown): string {
+  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
+    throw new InvalidRequestError(
+      'apiKey is missing: pass the API key of your Cappi account (for example from the CAPPI_API_KEY environment variable)',
+    );
+  }
+  return apiKey.trim();
+}
+
+function checkBaseUrl(baseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new InvalidRequestError(`baseUrl must be an http(s) URL such as ${DEFAULT_BASE_URL}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InvalidRequestError(`baseUrl must be an http(s) URL such as ${DEFAULT_BASE_URL} (got ${url.protocol})`);
+  }
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    // A query could smuggle a key into every URL we show; the key belongs in apiKey only.
+    throw new InvalidRequestError('baseUrl must not carry a query, fragment or credentials: pass the key as apiKey');
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new InvalidRequestError(`${name} must be a number of milliseconds above 0 (got ${String(value)})`);
+  }
+  return value;
+}
+
+function checkRetries(value: number | undefined): number {
+  if (value === undefined) return 3;
+  if (!Number.isSafeInteger(value) || value < 0 || value > 10) {
+    throw new InvalidRequestError(`retries must be a whole number from 0 to 10 (got ${String(value)})`);
+  }
+  return value;
+}

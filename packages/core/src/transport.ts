@@ -1,0 +1,370 @@
+import {
+  AbortedError,
+  ConnectionError,
+  errorFromHttp,
+  InvalidResponseError,
+  isResellerError,
+  type ResellerError,
+  TimeoutError,
+  UnknownOutcomeError,
+  unknownOutcomeMessage,
+} from './domain/errors.js';
+import { redact, redactUrl } from './domain/redact.js';
+import type { OperationName, OrderRequest } from './domain/types.js';
+
+export interface RetryInfo {
+  operation: OperationName;
+  /** The attempt that failed, from 1. */
+  attempt: number;
+  /** How long the client waits before the next attempt. */
+  delayMs: number;
+  /** Why the attempt failed (redacted like every error of this package). */
+  error: ResellerError;
+}
+
+export interface TransportSettings {
+  apiKey: string;
+  baseUrl: string;
+  timeoutMs: number;
+  retries: number;
+  fetch: typeof fetch;
+  onRetry: ((info: RetryInfo) => void) | undefined;
+  retryDelayMs: number;
+  maxRetryDelayMs: number;
+  maxRetryAfterMs: number;
+  random: () => number;
+}
+
+/** What openapi-fetch answers; `data` is the parsed body of a 2xx answer, `error` that of any other. */
+export interface ExchangeResult {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+/** One HTTP exchange, made with the signal and the fetch the transport gives it. */
+export type Exchange = (init: {
+  signal: AbortSignal;
+  fetch: (request: Request) => Promise<Response>;
+}) => Promise<ExchangeResult>;
+
+type Outcome =
+  | { kind: 'answer'; data: unknown }
+  /** The server answered with an error status: a definite answer (for RegisterOrder: nothing was placed). */
+  | { kind: 'refused'; error: ResellerError }
+  /** No usable answer. `maybeSent` is false only when the request certainly never reached the server. */
+  | { kind: 'lost'; error: ResellerError; maybeSent: boolean };
+
+// Failures that happen before a connection exists: the request cannot have reached the server.
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_NONAME',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+const CODE_MEANINGS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'name lookup failed',
+  ECONNRESET: 'connection reset',
+  UND_ERR_SOCKET: 'connection closed by the other side',
+  UND_ERR_CONNECT_TIMEOUT: 'could not connect in time',
+  ETIMEDOUT: 'connection timed out',
+};
+
+/**
+ * The HTTP layer under the client: adds the key at the last moment, bounds every attempt with its own timeout,
+ * retries reads, and turns every failure into a redacted ResellerError.
+ */
+export function createTransport(settings: TransportSettings) {
+  const secrets = [settings.apiKey];
+  const scrub = (text: string): string => redactUrl(redact(text, secrets));
+  const origin = scrub(new URL(settings.baseUrl).origin);
+
+  /** The only place the key is ever added: the URL that leaves this function is never kept or shown. */
+  function sendWithKey(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    url.searchParams.set('key', settings.apiKey);
+    // A redirect would carry the key to wherever it points: never follow one, report it instead.
+    return settings.fetch(url, {
+      method: request.method,
+      headers: request.headers,
+      signal: request.signal,
+      redirect: 'manual',
+    });
+  }
+
+  /** Makes every message, stack and cause of an error safe to show, whatever text it picked up. */
+  function sanitize<E extends ResellerError>(error: E): E {
+    error.message = scrub(error.message);
+    if (typeof error.stack === 'string') error.stack = scrub(error.stack);
+    return error;
+  }
+
+  /** A redacted, plain description of a thrown value, to keep as `cause` without keeping the value. */
+  function describeCause(thrown: unknown, depth = 0): Record<string, unknown> | undefined {
+    if (typeof thrown !== 'object' || thrown === null || depth > 3) return undefined;
+    const source = thrown as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown };
+    const described: Record<string, unknown> = {};
+    if (typeof source.name === 'string') described.name = source.name;
+    if (typeof source.message === 'string') described.message = scrub(source.message);
+    if (typeof source.code === 'string') described.code = source.code;
+    const inner = describeCause(source.cause, depth + 1);
+    if (inner !== undefined) described.cause = inner;
+    return described;
+  }
+
+  async function exchange(
+    operation: OperationName,
+    call: Exchange,
+    callerSignal: AbortSignal | undefined,
+    orderId?: number,
+  ): Promise<Outcome> {
+    if (callerSignal?.aborted) {
+      return {
+        kind: 'lost',
+        error: new AbortedError(`${operation} was canceled by the caller`, { operation }),
+        maybeSent: false,
+      };
+    }
+    const timeout = AbortSignal.timeout(settings.timeoutMs);
+    const signal = callerSignal === undefined ? timeout : AbortSignal.any([callerSignal, timeout]);
+    let response: Response | undefined;
+    const fetchOnce = async (request: Request): Promise<Response> => {
+      response = await sendWithKey(request);
+      return response;
+    };
+    try {
+      const result = await call({ signal, fetch: fetchOnce });
+      if (result.response.ok) return { kind: 'answer', data: result.data };
+      const retryAfterMs = parseRetryAfter(result.response.headers.get('retry-after'), Date.now());
+      return {
+        kind: 'refused',
+        error: errorFromHttp(result.response.status, result.error, {
+          operation,
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+          ...(orderId === undefined ? {} : { orderId }),
+        }),
+      };
+    } catch (thrown) {
+      const cause = describeCause(thrown);
+      if (callerSignal?.aborted) {
+        return {
+          kind: 'lost',
+          error: new AbortedError(`${operation} was canceled by the caller`, { operation, cause }),
+          maybeSent: true,
+        };
+      }
+      if (timeout.aborted) {
+        return {
+          kind: 'lost',
+          error: new TimeoutError(`the Cappi API did not answer ${operation} within ${settings.timeoutMs} ms`, {
+            operation,
+            timeoutMs: settings.timeoutMs,
+            cause,
+          }),
+          maybeSent: true,
+        };
+      }
+      const answered = response as Response | undefined;
+      if (answered !== undefined && !answered.ok) {
+        // The error status is the answer; only its body was unreadable.
+        return { kind: 'refused', error: errorFromHttp(answered.status, undefined, { operation }) };
+      }
+      if (answered !== undefined && thrown instanceof SyntaxError) {
+        return {
+          kind: 'lost',
+          error: new InvalidResponseError(`the API answered ${operation} with a body that is not valid JSON`, {
+            operation,
+            status: answered.status,
+            retryable: operation !== 'RegisterOrder',
+            cause,
+          }),
+          maybeSent: true,
+        };
+      }
+      if (answered !== undefined) {
+        return {
+          kind: 'lost',
+          error: new ConnectionError(
+            `the connection to the Cappi API at ${origin} broke while its answer to ${operation} was being read (${scrub(reasonOf(thrown))})`,
+            { operation, status: answered.status, cause },
+          ),
+          maybeSent: true,
+        };
+      }
+      const code = errorCodeOf(thrown);
+      // fetch itself refuses some ports ("bad port") before connecting.
+      const maybeSent = code === undefined ? innermostMessage(thrown) !== 'bad port' : !NOT_SENT_CODES.has(code);
+      const what = maybeSent
+        ? `the connection to the Cappi API at ${origin} failed before an answer to ${operation} arrived`
+        : `could not connect to the Cappi API at ${origin} for ${operation}`;
+      return {
+        kind: 'lost',
+        error: new ConnectionError(`${what} (${scrub(reasonOf(thrown))}): check baseUrl and the network`, {
+          operation,
+          cause,
+        }),
+        maybeSent,
+      };
+    }
+  }
+
+  /** A read: retried on connection errors, timeouts, 408, 429, 5xx and malformed bodies. */
+  async function read<T>(
+    operation: OperationName,
+    call: Exchange,
+    parse: (data: unknown) => T,
+    options: { signal?: AbortSignal | undefined; orderId?: number },
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      const outcome = await exchange(operation, call, options.signal, options.orderId);
+      let error: ResellerError;
+      if (outcome.kind === 'answer') {
+        try {
+          return parse(outcome.data);
+        } catch (thrown) {
+          if (!isResellerError(thrown)) throw thrown;
+          error = thrown;
+        }
+      } else {
+        error = outcome.error;
+      }
+      sanitize(error);
+      const delayMs = attempt <= settings.retries ? retryDelay(error, attempt) : undefined;
+      if (delayMs === undefined) throw error;
+      settings.onRetry?.({ operation, attempt, delayMs, error });
+      await sleep(delayMs, options.signal, operation);
+    }
+  }
+
+  /**
+   * A request that must reach the server at most once (RegisterOrder). Never retried. When it may have reached
+   * the server and no definite answer was read, throws UnknownOutcomeError instead of a plain failure.
+   */
+  async function sendOnce<T>(
+    operation: OperationName,
+    call: Exchange,
+    parse: (data: unknown) => T,
+    options: { signal?: AbortSignal | undefined; order: OrderRequest },
+  ): Promise<T> {
+    const sentAt = new Date().toISOString();
+    const unknownOutcome = (error: ResellerError, what: string) =>
+      sanitize(
+        new UnknownOutcomeError(unknownOutcomeMessage(options.order, sentAt, what), {
+          operation,
+          order: options.order,
+          sentAt,
+          cause: sanitize(error).toJSON(),
+        }),
+      );
+
+    const outcome = await exchange(operation, call, options.signal);
+    if (outcome.kind === 'refused') throw sanitize(outcome.error);
+    if (outcome.kind === 'lost') {
+      if (!outcome.maybeSent) throw sanitize(outcome.error);
+      throw unknownOutcome(outcome.error, whatHappened(outcome.error));
+    }
+    try {
+      return parse(outcome.data);
+    } catch (thrown) {
+      if (!isResellerError(thrown)) throw thrown;
+      throw unknownOutcome(thrown, `the answer could not be understood (${thrown.message})`);
+    }
+  }
+
+  function retryDelay(error: ResellerError, attempt: number): number | undefined {
+    if (!error.retryable) return undefined;
+    const asked = 'retryAfterMs' in error && typeof error.retryAfterMs === 'number' ? error.retryAfterMs : undefined;
+    if (asked !== undefined) {
+      // Retrying before the server's Retry-After is pointless; waiting longer than the cap is the caller's call.
+      return asked <= settings.maxRetryAfterMs ? asked : undefined;
+    }
+    const ceiling = Math.min(settings.maxRetryDelayMs, settings.retryDelayMs * 2 ** (attempt - 1));
+    return Math.floor(settings.random() * ceiling); // "full jitter": spreads the retries of many clients
+  }
+
+  return { read, sendOnce };
+}
+
+function whatHappened(error: ResellerError): string {
+  switch (error.code) {
+    case 'timeout':
+      return `the request was sent but no answer arrived within ${(error as TimeoutError).timeoutMs} ms`;
+    case 'aborted':
+      return 'the request was canceled after it was sent';
+    case 'invalid_response':
+      return 'the request was sent but the answer could not be read';
+    default:
+      return 'the connection was lost after the request was sent';
+  }
+}
+
+/**
+ * Retry-After in ms: delay-seconds or an HTTP date (RFC 9110). Undefined when absent or not understood.
+ */
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (!/[a-z]/i.test(text)) return undefined;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
+/** Waits, unless the caller's signal aborts first. */
+function sleep(ms: number, signal: AbortSignal | undefined, operation: OperationName): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const canceled = () => new AbortedError(`${operation} was canceled by the caller`, { operation });
+    if (signal?.aborted) {
+      reject(canceled());
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(canceled());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function errorCodeOf(thrown: unknown): string | undefined {
+  let current: unknown = thrown;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
+    const candidate = current as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof candidate.code === 'string') return candidate.code;
+    current = candidate.cause ?? (Array.isArray(candidate.errors) ? candidate.errors[0] : undefined);
+  }
+  return undefined;
+}
+
+function innermostMessage(thrown: unknown): string | undefined {
+  let message: string | undefined;
+  let current: unknown = thrown;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
+    const candidate = current as { message?: unknown; cause?: unknown };
+    if (typeof candidate.message === 'string') message = candidate.message;
+    current = candidate.cause;
+  }
+  return message;
+}
+
+/** A short reason for a network failure: its code and what it means, else the innermost message (to be scrubbed). */
+function reasonOf(thrown: unknown): string {
+  const code = errorCodeOf(thrown);
+  if (code !== undefined) return CODE_MEANINGS[code] === undefined ? code : `${CODE_MEANINGS[code]}, ${code}`;
+  return innermostMessage(thrown) ?? 'network error';
+}
