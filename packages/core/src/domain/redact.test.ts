@@ -1,0 +1,68 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MIN_SECRET_LENGTH, redact, redactUrl } from './redact.js';
+
+const key = 'sk_live/abc+def&x=1 ü';
+
+/** Every form a URL or a log line may carry the key in. */
+function encodedForms(secret: string): string[] {
+  const form = new URLSearchParams({ k: secret }).toString().slice(2);
+  const component = encodeURIComponent(secret);
+  const lowerHex = component.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+  const forms = [secret, component, lowerHex, form];
+  // The URL parser drops tabs and newlines altogether (and '#' starts a fragment): no key has those.
+  if (!/[\t\n\r#]/.test(secret)) {
+    const search = new URL(`http://h/?a=1&key=${secret}&z=1`).search;
+    forms.push(search.slice('?a=1&key='.length, -'&z=1'.length));
+  }
+  return forms;
+}
+
+describe('redact', () => {
+  it('removes the key as is and in each URL-encoded form', () => {
+    const text = `GET http://h/Balance?key=${new URLSearchParams({ k: key }).toString().slice(2)} key ${key} ${encodeURIComponent(key)}`;
+    const redacted = redact(text, [key]);
+    expect(redacted).toBe('GET http://h/Balance?key=*** key *** ***');
+  });
+
+  it('matches percent-encoding with lower-case hex digits', () => {
+    const lower = encodeURIComponent(key).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+    expect(redact(`x ${lower} y`, [key])).toBe('x *** y');
+  });
+
+  it('never leaves a secret, or any encoded form of it, in the text', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: MIN_SECRET_LENGTH, maxLength: 24, unit: 'binary' }),
+        fc.array(fc.oneof(fc.string(), fc.constantFrom('*', '%', '+', '&key=')), { maxLength: 6 }),
+        fc.array(fc.nat(4), { maxLength: 6 }),
+        (secret, pieces, formChoices) => {
+          const forms = encodedForms(secret);
+          let text = '';
+          pieces.forEach((piece, index) => {
+            text += piece + (forms[formChoices[index] ?? 0] ?? secret);
+          });
+          const redacted = redact(text, [secret]);
+          for (const form of forms) expect(redacted).not.toContain(form);
+        },
+      ),
+    );
+  });
+
+  it('leaves text without the secret alone and ignores secrets too short to be keys', () => {
+    expect(redact('nothing to hide', ['secret-key'])).toBe('nothing to hide');
+    expect(redact('a b c', ['a'])).toBe('a b c');
+  });
+});
+
+describe('redactUrl', () => {
+  it('hides the value of every key parameter and nothing else', () => {
+    expect(redactUrl('https://h/api/OrderStatus?orderId=5&key=abc%2Fdef')).toBe(
+      'https://h/api/OrderStatus?orderId=5&key=***',
+    );
+    expect(redactUrl('see http://h/Balance?key=s3cr3t#top and http://h/x?KEY=other&a=1')).toBe(
+      'see http://h/Balance?key=***#top and http://h/x?KEY=***&a=1',
+    );
+    expect(redactUrl('https://h/x?monkey=1&keyring=2')).toBe('https://h/x?monkey=1&keyring=2');
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidRequestError } from './errors.js';
+import type { Service } from './types.js';
+import { assertOrderAllowed, findService, validateOrderId, validateOrderInput } from './validate.js';
+
+const service: Service = { service: 199825, category: 'Steam', name: 'Steam Likes', rate: 0.02, min: 10, max: 5000 };
+const order = { serviceId: 199825, link: 'https://steamcommunity.com/sharedfiles/filedetails/?id=1', quantity: 100 };
+
+function thrown(action: () => unknown): InvalidRequestError {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    return error as InvalidRequestError;
+  }
+  throw new Error('expected an InvalidRequestError, nothing was thrown');
+}
+
+describe('validateOrderInput', () => {
+  it('returns a clean copy of a valid order, link trimmed, other fields dropped', () => {
+    expect(validateOrderInput({ ...order, link: `  ${order.link} `, extra: 'x' })).toEqual(order);
+  });
+
+  it.each([
+    [{ ...order, serviceId: 0 }, 'serviceId', 'serviceId must be a whole number of at least 1 (got 0)'],
+    [
+      { ...order, serviceId: '199825' },
+      'serviceId',
+      'serviceId must be a whole number of at least 1 (got the text "199825")',
+    ],
+    [{ ...order, quantity: 2.5 }, 'quantity', 'quantity must be a whole number of at least 1 (got 2.5)'],
+    [{ ...order, quantity: undefined }, 'quantity', 'quantity must be a whole number of at least 1 (got nothing)'],
+    [{ ...order, link: 42 }, 'link', 'link must be an http(s) URL such as https://example.com/post/1 (got 42)'],
+    [{ ...order, link: 'ftp://example.com/x' }, 'link', 'link "ftp://example.com/x" is not an http(s) URL'],
+    [{ ...order, link: 'example.com/x' }, 'link', 'is not an http(s) URL'],
+    [{ ...order, link: 'https://exa mple.com' }, 'link', 'is not an http(s) URL'],
+    [{ ...order, link: `https://example.com/${'a'.repeat(2100)}` }, 'link', 'at most 2048 are allowed'],
+  ])('rejects %j on %s', (input, field, message) => {
+    const error = thrown(() => validateOrderInput(input));
+    expect(error.field).toBe(field);
+    expect(error.message).toContain(message);
+  });
+
+  it('rejects what is not an order at all', () => {
+    expect(thrown(() => validateOrderInput(null)).message).toBe(
+      'an order must be an object with serviceId, link and quantity (got null)',
+    );
+    expect(thrown(() => validateOrderInput([1, 2])).message).toContain('(got a list)');
+  });
+});
+
+describe('validateOrderId', () => {
+  it('accepts whole numbers of at least 1 and rejects the rest', () => {
+    expect(validateOrderId(12345)).toBe(12345);
+    for (const bad of [0, -1, 1.5, '7', Number.NaN]) {
+      expect(thrown(() => validateOrderId(bad)).field).toBe('orderId');
+    }
+  });
+});
+
+describe('assertOrderAllowed', () => {
+  it('accepts a quantity within min and max, both ends included', () => {
+    expect(() => assertOrderAllowed({ ...order, quantity: 10 }, service)).not.toThrow();
+    expect(() => assertOrderAllowed({ ...order, quantity: 5000 }, service)).not.toThrow();
+  });
+
+  it('says the minimum and the allowed range when the quantity is too small', () => {
+    const error = thrown(() => assertOrderAllowed({ ...order, quantity: 5 }, service));
+    expect(error.message).toBe('quantity 5 is below the minimum of 10 for service 199825 (allowed: 10 to 5000)');
+    expect(error).toMatchObject({ field: 'quantity', serviceId: 199825, min: 10, max: 5000, code: 'invalid_request' });
+  });
+
+  it('says the maximum when the quantity is too large', () => {
+    expect(thrown(() => assertOrderAllowed({ ...order, quantity: 5001 }, service)).message).toBe(
+      'quantity 5001 is above the maximum of 5000 for service 199825 (allowed: 10 to 5000)',
+    );
+  });
+
+  it('refuses a service that is not in the catalog', () => {
+    const error = thrown(() => assertOrderAllowed(order, findService([], 199825)));
+    expect(error.message).toContain('service 199825 is not in the catalog');
+    expect(error.field).toBe('serviceId');
+  });
+
+  it('refuses to check an order against another service', () => {
+    expect(thrown(() => assertOrderAllowed({ ...order, serviceId: 1 }, service)).message).toContain(
+      'checked against service 199825',
+    );
+  });
+});
+
+describe('findService', () => {
+  it('finds by id', () => {
+    const other = { ...service, service: 2 };
+    expect(findService([other, service], 199825)).toBe(service);
+    expect(findService([other, service], 3)).toBeUndefined();
+  });
+});
