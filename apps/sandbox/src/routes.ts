@@ -109,7 +109,10 @@ export function registerOperationRoutes(app: FastifyInstance, context: RouteCont
           case 'rate_limit':
             return sendProblem(
               reply,
-              problem(429, `Rate limit exceeded. Try again in ${fault.retryAfterSeconds} seconds.`),
+              problem(
+                429,
+                `Rate limit exceeded. Try again in ${fault.retryAfterSeconds} second${fault.retryAfterSeconds === 1 ? '' : 's'}.`,
+              ),
               fault.retryAfterSeconds,
             );
           default:
