@@ -1,0 +1,74 @@
+// The bin: configuration, then stdio (default) or Streamable HTTP. Only protocol on stdout.
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { ConfigError, HELP, parseConfig, SERVER_NAME } from './config.js';
+import { createLogger } from './log.js';
+import { createRuntime } from './runtime.js';
+import { createServer, VERSION } from './server.js';
+
+function describeLimits(config: ReturnType<typeof parseConfig>): string {
+  const { policy } = config;
+  if (policy.readOnly) return 'read-only';
+  const allow = [...policy.allowServices, ...policy.allowCategories];
+  return `max ${policy.maxOrderUsd} USD per order, ${policy.dailyBudgetUsd} USD per day${allow.length > 0 ? `, allow-list: ${allow.join(', ')}` : ''}`;
+}
+
+async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+  let config: ReturnType<typeof parseConfig>;
+  try {
+    config = parseConfig(argv, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${SERVER_NAME}: ${error.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (config.mode === 'help') {
+    process.stdout.write(HELP);
+    return;
+  }
+  if (config.mode === 'version') {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+
+  const log = createLogger();
+  if (config.apiKey !== undefined) log.addSecret(config.apiKey);
+  const runtime = await createRuntime(config, log);
+  const upstream = runtime.sandboxUrl !== undefined ? `embedded sandbox at ${runtime.sandboxUrl}` : 'the Reseller API';
+  let closeTransport: () => Promise<void>;
+
+  if (config.http !== undefined) {
+    const { serveHttp } = await import('./http.js');
+    const handle = await serveHttp(runtime, config.http, log);
+    closeTransport = () => handle.close();
+    log.info(`listening on ${handle.url} (${upstream}; ${describeLimits(config)}; ledger ${config.ledgerPath})`);
+  } else {
+    const defaultKey = runtime.defaultKey;
+    if (defaultKey === undefined) throw new Error('no API key'); // parseConfig guarantees one for stdio
+    const server = createServer(runtime.contextFor(defaultKey));
+    await server.connect(new StdioServerTransport());
+    closeTransport = () => server.close();
+    // The client closing our stdin is how a stdio session ends.
+    process.stdin.once('end', () => void shutdown());
+    log.info(`ready on stdio (${upstream}; ${describeLimits(config)}; ledger ${config.ledgerPath})`);
+  }
+
+  let closing = false;
+  async function shutdown(): Promise<void> {
+    if (closing) return;
+    closing = true;
+    await closeTransport().catch(() => undefined);
+    await runtime.close().catch(() => undefined);
+    process.exit(0);
+  }
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
+
+main(process.argv.slice(2), process.env).catch((error: unknown) => {
+  const log = createLogger();
+  const key = process.env.CAPPI_API_KEY?.trim();
+  if (key) log.addSecret(key);
+  log.info(`failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,255 @@
+// Command line and environment -> one validated Config. Flags win over the environment.
+// Every setting is documented in HELP and in the README; a bad value is a startup error, never a guess.
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export const SERVER_NAME = 'cappi-reseller-mcp';
+
+export interface SpendingPolicy {
+  readOnly: boolean;
+  maxOrderUsd: number;
+  dailyBudgetUsd: number;
+  /** Service ids allowed; empty with no categories = everything allowed. */
+  allowServices: readonly number[];
+  /** Category names allowed (case-insensitive). */
+  allowCategories: readonly string[];
+  allowUnquotedOrders: boolean;
+  requireConfirmation: boolean;
+  quoteTtlMs: number;
+  duplicateWindowMs: number;
+}
+
+export interface HttpOptions {
+  port: number;
+  host: string;
+  /** Bearer token required on every request; mandatory when bound beyond loopback. */
+  token: string | undefined;
+  allowedHosts: readonly string[];
+  allowedOrigins: readonly string[];
+}
+
+export interface Config {
+  mode: 'help' | 'version' | 'serve';
+  sandbox: boolean;
+  /** Undefined only in sandbox mode (the sandbox provides one) or over HTTP with per-session keys. */
+  apiKey: string | undefined;
+  baseUrl: string | undefined;
+  http: HttpOptions | undefined;
+  ledgerPath: string;
+  catalogTtlMs: number;
+  quoteSecret: string | undefined;
+  policy: SpendingPolicy;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const HELP = `Usage: cappi-reseller-mcp [options]
+
+MCP server for the Cappi Services Reseller API. Speaks MCP over stdio by default.
+
+Account
+  CAPPI_API_KEY=<key>             the Reseller API key (required unless --sandbox, or --http with per-session keys)
+  CAPPI_BASE_URL=<url>            API base URL (default https://cappiservices.com/api/Reseller)
+  --sandbox                       run against an embedded sandbox: no account, no money
+
+Transport
+  --http                          serve Streamable HTTP at /mcp instead of stdio
+  --port <n>                      HTTP port (default 3333)                 env CAPPI_MCP_PORT
+  --host <address>                HTTP bind address (default 127.0.0.1)    env CAPPI_MCP_HOST
+  --allowed-hosts <a,b>           extra Host names accepted                env CAPPI_MCP_ALLOWED_HOSTS
+  --allowed-origins <a,b>         browser Origins accepted                 env CAPPI_MCP_ALLOWED_ORIGINS
+  CAPPI_MCP_TOKEN=<token>         bearer token required on every HTTP request (mandatory beyond loopback)
+  Over HTTP each session may bring its own API key in the X-Cappi-Api-Key header.
+
+Spending guard
+  --read-only                     never place orders; register_order is not listed   env CAPPI_READ_ONLY=1
+  --max-order-usd <n>             refuse any single order above this (default 10)    env CAPPI_MAX_ORDER_USD
+  --daily-budget-usd <n>          refuse orders past this total per UTC day (default 50)  env CAPPI_DAILY_BUDGET_USD
+  --allow <ids,categories>        only these service ids and/or categories           env CAPPI_ALLOW
+  --allow-unquoted-orders         let register_order take service, link, quantity without a quote
+                                                                                     env CAPPI_ALLOW_UNQUOTED_ORDERS=1
+  --require-confirmation          refuse orders when the client cannot ask the person to confirm
+                                                                                     env CAPPI_REQUIRE_CONFIRMATION=1
+  --quote-ttl <seconds>           how long a quote stays valid (default 300)         env CAPPI_QUOTE_TTL_SECONDS
+  --duplicate-window <seconds>    refuse an identical order within this (default 600) env CAPPI_DUPLICATE_WINDOW_SECONDS
+  CAPPI_QUOTE_SECRET=<secret>     HMAC secret for quote ids (default: random per process)
+
+State
+  --state-dir <dir>               default \${XDG_STATE_HOME:-~/.local/state}/cappi-reseller-mcp   env CAPPI_STATE_DIR
+  --ledger <file>                 the order ledger, JSON lines (default <state-dir>/ledger.jsonl; with --sandbox a
+                                  fresh temporary file)                              env CAPPI_LEDGER
+  --catalog-ttl <seconds>         how long the catalog is cached (default 300)       env CAPPI_CATALOG_TTL_SECONDS
+
+  -h, --help                      this text
+  -v, --version                   the version
+`;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function flagOrEnv(flag: string | undefined, env: Env, name: string): string | undefined {
+  if (flag !== undefined) return flag;
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function bool(flag: boolean | undefined, env: Env, name: string): boolean {
+  if (flag) return true;
+  const value = env[name]?.trim().toLowerCase();
+  if (value === undefined || value === '' || value === '0' || value === 'false' || value === 'no') return false;
+  if (value === '1' || value === 'true' || value === 'yes') return true;
+  throw new ConfigError(`${name} must be 1 or 0 (got "${env[name]}")`);
+}
+
+function number(
+  raw: string | undefined,
+  what: string,
+  fallback: number,
+  opts: { min: number; integer?: boolean },
+): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < opts.min || (opts.integer && !Number.isInteger(value))) {
+    const kind = opts.integer ? 'an integer' : 'a number';
+    throw new ConfigError(`${what} must be ${kind} >= ${opts.min} (got "${raw}")`);
+  }
+  return value;
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host === '[::1]';
+}
+
+export function defaultStateDir(env: Env): string {
+  const base = env.XDG_STATE_HOME?.trim() || join(homedir(), '.local', 'state');
+  return join(base, SERVER_NAME);
+}
+
+export function parseConfig(argv: readonly string[], env: Env): Config {
+  let parsed: ReturnType<typeof parseFlags>;
+  try {
+    parsed = parseFlags(argv);
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}. Run with --help for the options.`);
+  }
+  const flags = parsed.values;
+  const mode = flags.help ? 'help' : flags.version ? 'version' : 'serve';
+
+  const sandbox = flags.sandbox === true;
+  const useHttp = flags.http === true;
+  const apiKey = env.CAPPI_API_KEY?.trim() || undefined;
+  const baseUrl = env.CAPPI_BASE_URL?.trim() || undefined;
+  if (baseUrl !== undefined && !/^https?:\/\//.test(baseUrl)) {
+    throw new ConfigError(`CAPPI_BASE_URL must start with http:// or https:// (got "${baseUrl}")`);
+  }
+  if (mode === 'serve' && !sandbox && !useHttp && apiKey === undefined) {
+    throw new ConfigError(
+      'CAPPI_API_KEY is not set. Set it to your Cappi Services Reseller API key, or run with --sandbox to try the server with no account.',
+    );
+  }
+
+  let http: HttpOptions | undefined;
+  if (useHttp) {
+    const host = flagOrEnv(flags.host, env, 'CAPPI_MCP_HOST') ?? '127.0.0.1';
+    const token = env.CAPPI_MCP_TOKEN?.trim() || undefined;
+    if (!isLoopback(host) && token === undefined) {
+      throw new ConfigError(
+        `refusing to listen on ${host} without a bearer token: set CAPPI_MCP_TOKEN, or bind to 127.0.0.1 (the default)`,
+      );
+    }
+    http = {
+      host,
+      port: number(flagOrEnv(flags.port, env, 'CAPPI_MCP_PORT'), '--port', 3333, { min: 0, integer: true }),
+      token,
+      allowedHosts: list(flagOrEnv(flags['allowed-hosts'], env, 'CAPPI_MCP_ALLOWED_HOSTS')),
+      allowedOrigins: list(flagOrEnv(flags['allowed-origins'], env, 'CAPPI_MCP_ALLOWED_ORIGINS')),
+    };
+  }
+
+  const allow = list(flagOrEnv(flags.allow, env, 'CAPPI_ALLOW'));
+  const policy: SpendingPolicy = {
+    readOnly: bool(flags['read-only'], env, 'CAPPI_READ_ONLY'),
+    maxOrderUsd: number(flagOrEnv(flags['max-order-usd'], env, 'CAPPI_MAX_ORDER_USD'), '--max-order-usd', 10, {
+      min: 0,
+    }),
+    dailyBudgetUsd: number(
+      flagOrEnv(flags['daily-budget-usd'], env, 'CAPPI_DAILY_BUDGET_USD'),
+      '--daily-budget-usd',
+      50,
+      { min: 0 },
+    ),
+    allowServices: allow.filter((item) => /^\d+$/.test(item)).map(Number),
+    allowCategories: allow.filter((item) => !/^\d+$/.test(item)),
+    allowUnquotedOrders: bool(flags['allow-unquoted-orders'], env, 'CAPPI_ALLOW_UNQUOTED_ORDERS'),
+    requireConfirmation: bool(flags['require-confirmation'], env, 'CAPPI_REQUIRE_CONFIRMATION'),
+    quoteTtlMs:
+      number(flagOrEnv(flags['quote-ttl'], env, 'CAPPI_QUOTE_TTL_SECONDS'), '--quote-ttl', 300, { min: 1 }) * 1000,
+    duplicateWindowMs:
+      number(flagOrEnv(flags['duplicate-window'], env, 'CAPPI_DUPLICATE_WINDOW_SECONDS'), '--duplicate-window', 600, {
+        min: 0,
+      }) * 1000,
+  };
+
+  const stateDir = flagOrEnv(flags['state-dir'], env, 'CAPPI_STATE_DIR');
+  let ledgerPath = flagOrEnv(flags.ledger, env, 'CAPPI_LEDGER');
+  if (ledgerPath === undefined) {
+    // The embedded sandbox forgets everything on exit, so its orders must not count against the real
+    // budget or trip the duplicate check of a later run: a fresh ledger per run unless one is given.
+    ledgerPath =
+      sandbox && stateDir === undefined
+        ? join(tmpdir(), `${SERVER_NAME}-sandbox-${process.pid}-${Date.now()}`, 'ledger.jsonl')
+        : join(stateDir ?? defaultStateDir(env), 'ledger.jsonl');
+  }
+
+  return {
+    mode,
+    sandbox,
+    apiKey,
+    baseUrl,
+    http,
+    ledgerPath,
+    catalogTtlMs:
+      number(flagOrEnv(flags['catalog-ttl'], env, 'CAPPI_CATALOG_TTL_SECONDS'), '--catalog-ttl', 300, { min: 0 }) *
+      1000,
+    quoteSecret: env.CAPPI_QUOTE_SECRET?.trim() || undefined,
+    policy,
+  };
+}
+
+function parseFlags(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+      sandbox: { type: 'boolean' },
+      http: { type: 'boolean' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'allowed-hosts': { type: 'string' },
+      'allowed-origins': { type: 'string' },
+      'read-only': { type: 'boolean' },
+      'max-order-usd': { type: 'string' },
+      'daily-budget-usd': { type: 'string' },
+      allow: { type: 'string' },
+      'allow-unquoted-orders': { type: 'boolean' },
+      'require-confirmation': { type: 'boolean' },
+      'quote-ttl': { type: 'string' },
+      'duplicate-window': { type: 'string' },
+      'state-dir': { type: 'string' },
+      ledger: { type: 'string' },
+      'catalog-ttl': { type: 'string' },
+    },
+  });
+}

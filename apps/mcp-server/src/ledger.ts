@@ -1,0 +1,108 @@
+// The local ledger: one JSON line per order the server sent, appended and fsynced before the tool
+// answers, so a client that disconnects loses nothing. It is also the memory of the spending guard:
+// today's spend and recent identical orders are read back from it, so a restart resets neither.
+import { createHash } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface LedgerEntry {
+  /** ISO time the order was sent. */
+  time: string;
+  /** A fingerprint of the API key (not the key): budgets are per account. */
+  account: string;
+  /** `unknown`: the request may have reached the API but no answer came back. */
+  outcome: 'placed' | 'unknown';
+  orderId: number | null;
+  serviceId: number;
+  serviceName: string;
+  link: string;
+  quantity: number;
+  /** The quoted price in USD: what the order costs or may have cost. */
+  charge: number;
+  currency: string;
+  sandbox?: true;
+}
+
+export interface Ledger {
+  readonly path: string;
+  append(entry: LedgerEntry): void;
+  entries(): LedgerEntry[];
+}
+
+/** A short, stable, one-way fingerprint of an API key, safe to write down. */
+export function accountOf(apiKey: string): string {
+  return createHash('sha256').update(apiKey, 'utf8').digest('hex').slice(0, 12);
+}
+
+export function utcDay(time: number | string): string {
+  return new Date(time).toISOString().slice(0, 10);
+}
+
+export function openLedger(path: string): Ledger {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  return {
+    path,
+    append(entry) {
+      const fd = openSync(path, 'a', 0o600);
+      try {
+        writeSync(fd, `${JSON.stringify(entry)}\n`);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    },
+    entries() {
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw error;
+      }
+      const entries: LedgerEntry[] = [];
+      for (const line of text.split('\n')) {
+        if (line.trim() === '') continue;
+        try {
+          entries.push(JSON.parse(line) as LedgerEntry);
+        } catch {
+          // A torn last line (power loss mid-write) is skipped; every complete line still counts.
+        }
+      }
+      return entries;
+    },
+  };
+}
+
+/** What the account spent on the UTC day of `now`, unknown outcomes included at their quoted price. */
+export function spentToday(entries: readonly LedgerEntry[], account: string, now: number): number {
+  const today = utcDay(now);
+  let cents = 0;
+  for (const entry of entries) {
+    if (entry.account === account && utcDay(entry.time) === today) cents += Math.round(entry.charge * 100);
+  }
+  return cents / 100;
+}
+
+/** The most recent identical order (same service, link, quantity) within the window, if any. */
+export function recentIdentical(
+  entries: readonly LedgerEntry[],
+  account: string,
+  order: { serviceId: number; link: string; quantity: number },
+  now: number,
+  windowMs: number,
+): LedgerEntry | undefined {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i];
+    if (entry === undefined) continue;
+    if (now - Date.parse(entry.time) > windowMs) continue;
+    if (
+      entry.account === account &&
+      entry.serviceId === order.serviceId &&
+      entry.link === order.link &&
+      entry.quantity === order.quantity
+    ) {
+      return entry;
+    }
+  }
+  return undefined;
+}

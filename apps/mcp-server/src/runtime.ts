@@ -1,0 +1,87 @@
+// Everything one process shares between its sessions: the upstream (real API or embedded sandbox), the
+// ledger, the quote signer and the order lock; and, per API key, a client with its catalog cache.
+import { createCatalogCache, createResellerClient } from '@cappi-reseller/core';
+import type { Config } from './config.js';
+import { type Account, createSerializer, type ServerContext } from './context.js';
+import { accountOf, openLedger } from './ledger.js';
+import type { Logger } from './log.js';
+import { createQuoteSigner } from './quote-token.js';
+
+export interface Runtime {
+  /** The key configured (CAPPI_API_KEY) or the sandbox's; undefined when sessions must bring their own. */
+  defaultKey: string | undefined;
+  baseUrl: string | undefined;
+  sandboxUrl: string | undefined;
+  contextFor(apiKey: string): ServerContext;
+  close(): Promise<void>;
+}
+
+// Timings for the embedded sandbox: orders progress quickly, so a newcomer sees one finish.
+const SANDBOX_ORDER_TIMING = { pendingMs: 1_000, deliveryMs: 8_000 };
+
+export async function createRuntime(config: Config, log: Logger): Promise<Runtime> {
+  let defaultKey = config.apiKey;
+  let baseUrl = config.baseUrl;
+  let stopSandbox: (() => Promise<void>) | undefined;
+  let sandboxUrl: string | undefined;
+  if (config.sandbox) {
+    // Loaded only in sandbox mode: the sandbox (an HTTP server) stays out of the default start path.
+    const { startSandbox } = await import('@cappi-reseller/sandbox');
+    const sandbox = await startSandbox({ port: 0, orderTiming: SANDBOX_ORDER_TIMING });
+    defaultKey = sandbox.key;
+    baseUrl = sandbox.url;
+    sandboxUrl = sandbox.url;
+    stopSandbox = () => sandbox.stop();
+  }
+  if (defaultKey !== undefined) log.addSecret(defaultKey);
+
+  const ledger = openLedger(config.ledgerPath);
+  const quotes = createQuoteSigner(config.quoteSecret);
+  const serialize = createSerializer();
+  const accounts = new Map<string, Account>();
+
+  function accountFor(apiKey: string): Account {
+    const id = accountOf(apiKey);
+    let account = accounts.get(id);
+    if (account === undefined) {
+      const client = createResellerClient({
+        apiKey,
+        ...(baseUrl === undefined ? {} : { baseUrl }),
+        // A tool call must answer well within the client's 60 s: shorter attempts, fewer and shorter waits.
+        timeoutMs: 10_000,
+        retries: 2,
+        maxRetryAfterMs: 5_000,
+        onRetry: (info) =>
+          log.info(`retrying ${info.operation} (attempt ${info.attempt}) in ${info.delayMs} ms: ${info.error.message}`),
+      });
+      account = { client, catalog: createCatalogCache(client, { ttlMs: config.catalogTtlMs }), id };
+      accounts.set(id, account);
+    }
+    return account;
+  }
+
+  return {
+    defaultKey,
+    baseUrl,
+    sandboxUrl,
+    contextFor(apiKey) {
+      log.addSecret(apiKey);
+      return {
+        account: accountFor(apiKey),
+        policy: config.policy,
+        ledger,
+        quotes,
+        log,
+        serialize,
+        sandbox: config.sandbox,
+        secrets: () => log.secrets(),
+        now: Date.now,
+        pollIntervalMs: 1_000,
+        maxPollIntervalMs: 5_000,
+      };
+    },
+    async close() {
+      await stopSandbox?.();
+    },
+  };
+}

@@ -1,0 +1,294 @@
+// The read-only tools: get_balance, list_services, get_order_status.
+import {
+  formatUsd,
+  listCategories,
+  type NormalizedOrderStatus,
+  normalizeOrderStatus,
+  paginate,
+  type Service,
+  searchServices,
+  TimeoutError,
+  waitForOrder,
+} from '@cappi-reseller/core';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { failWith, MAX_ANSWER_CHARS, ok, sizeOf } from '../answer.js';
+import type { ServerContext } from '../context.js';
+
+export const DEFAULT_LIMIT = 20;
+export const MAX_LIMIT = 50;
+export const MAX_WAIT_SECONDS = 45;
+const MAX_CATEGORIES = 20;
+const NAME_CHARS = 160;
+const DESC_CHARS = 400;
+const OBSERVATION_CHARS = 500;
+
+const READ_ONLY = { readOnlyHint: true, idempotentHint: true, openWorldHint: true } as const;
+
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** A catalog row as tools and resources show it: what a model needs to choose, nothing more. */
+export function serviceRow(service: Service, withDescription = false) {
+  const row: {
+    id: number;
+    name: string;
+    category: string;
+    rate: number | null;
+    min: number;
+    max: number;
+    desc?: string | null;
+  } = {
+    id: service.service,
+    name: clip(service.name, NAME_CHARS),
+    category: clip(service.category, NAME_CHARS),
+    rate: service.rate ?? null,
+    min: service.min,
+    max: service.max,
+  };
+  if (withDescription) row.desc = service.desc ? clip(service.desc, DESC_CHARS) : null;
+  return row;
+}
+
+export const serviceRowSchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  category: z.string(),
+  rate: z.number().nullable(),
+  min: z.number(),
+  max: z.number(),
+  desc: z.string().nullable().optional(),
+});
+
+const sandboxFlag = { sandbox: z.boolean().optional() };
+
+export const orderStates = ['pending', 'in_progress', 'completed', 'partial', 'canceled', 'unknown'] as const;
+
+export function registerReadTools(server: McpServer, context: ServerContext): void {
+  const { client, catalog } = context.account;
+
+  server.registerTool(
+    'get_balance',
+    {
+      title: 'Get balance',
+      description:
+        'The prepaid balance that orders are paid from, and its currency (USD). Use it before ordering, or to check whether an order with an unknown outcome was charged.',
+      inputSchema: {},
+      outputSchema: { balance: z.number(), currency: z.string(), ...sandboxFlag },
+      annotations: { ...READ_ONLY },
+    },
+    async (_args, extra) => {
+      try {
+        const balance = await client.getBalance({ signal: extra.signal });
+        return ok(context, { balance: balance.balance, currency: balance.currency }, `Balance: ${money(balance)}`);
+      } catch (error) {
+        return failWith(context, error);
+      }
+    },
+  );
+
+  server.registerTool(
+    'list_services',
+    {
+      title: 'Search services',
+      description:
+        'Search the service catalog (thousands of services). Words match name, category and description, any order. Filter by category and by rate (USD per unit). Returns rows (id, name, category, rate in USD per unit, min and max quantity), the total, the categories of the matches with counts, and next_cursor for the next page. Descriptions only with include_description.',
+      inputSchema: {
+        query: z.string().max(200).optional().describe('words to look for, e.g. "steam workshop likes"'),
+        category: z.string().max(100).optional().describe('exact category name'),
+        min_rate: z.number().min(0).optional().describe('lowest USD per unit'),
+        max_rate: z.number().min(0).optional().describe('highest USD per unit'),
+        limit: z.number().int().min(1).max(MAX_LIMIT).optional().describe(`rows per page, default ${DEFAULT_LIMIT}`),
+        cursor: z.string().max(20).optional().describe('next_cursor of the previous page'),
+        include_description: z.boolean().optional(),
+      },
+      outputSchema: {
+        services: z.array(serviceRowSchema),
+        total: z.number(),
+        next_cursor: z.string().optional(),
+        categories: z.array(z.object({ category: z.string(), count: z.number() })),
+        ...sandboxFlag,
+      },
+      annotations: { ...READ_ONLY },
+    },
+    async (args, extra) => {
+      try {
+        const services = await catalog.get({ signal: extra.signal });
+        const matches = searchServices(services, {
+          query: args.query,
+          category: args.category,
+          minRate: args.min_rate,
+          maxRate: args.max_rate,
+        });
+        // The categories of the matches help the model narrow down; with no match, every category does.
+        const categories = listCategories(matches.length > 0 ? matches : services)
+          .sort((a, b) => b.count - a.count)
+          .slice(0, MAX_CATEGORIES)
+          .map((entry) => ({ category: clip(entry.category, NAME_CHARS), count: entry.count }));
+
+        // Long names or descriptions cannot push an answer past the ceiling: fewer rows instead.
+        let limit = args.limit ?? DEFAULT_LIMIT;
+        for (;;) {
+          const page = paginate(matches, { limit, cursor: args.cursor });
+          const rows = page.items.map((service) => serviceRow(service, args.include_description === true));
+          const structured = {
+            services: rows,
+            total: page.total,
+            ...(page.nextCursor === undefined ? {} : { next_cursor: page.nextCursor }),
+            categories,
+          };
+          const text = servicesText(rows, page.total, args.cursor, page.nextCursor, categories);
+          if (limit === 1 || sizeOf(structured) + text.length + 500 <= MAX_ANSWER_CHARS) {
+            return ok(context, structured, text);
+          }
+          limit = Math.max(1, Math.floor(limit / 2));
+        }
+      } catch (error) {
+        return failWith(context, error);
+      }
+    },
+  );
+
+  server.registerTool(
+    'get_order_status',
+    {
+      title: 'Get order status',
+      description: `An order's status: state, charge and refund (USD), units delivered and failed, observation. To follow an order to its end in one call, set wait_seconds (up to ${MAX_WAIT_SECONDS}): it polls, sends progress notifications, and answers when the order is final or the time is up (final: false; call again).`,
+      inputSchema: {
+        order_id: z.number().int().min(1),
+        wait_seconds: z
+          .number()
+          .int()
+          .min(0)
+          .max(MAX_WAIT_SECONDS)
+          .optional()
+          .describe('wait up to this long for a final state; default 0'),
+      },
+      outputSchema: {
+        order_id: z.number(),
+        state: z.enum(orderStates),
+        final: z.boolean(),
+        status: z.string(),
+        charge: z.number(),
+        refund: z.number(),
+        delivered: z.number(),
+        failed: z.number(),
+        currency: z.string(),
+        observation: z.string().nullable(),
+        quantity: z.number().optional(),
+        ...sandboxFlag,
+      },
+      annotations: { ...READ_ONLY },
+    },
+    async ({ order_id: orderId, wait_seconds: waitSeconds = 0 }, extra) => {
+      const quantity = context.ledger
+        .entries()
+        .find((entry) => entry.orderId === orderId && entry.account === context.account.id)?.quantity;
+      try {
+        let status: NormalizedOrderStatus;
+        if (waitSeconds === 0) {
+          status = normalizeOrderStatus(await client.getOrderStatus(orderId, { signal: extra.signal }));
+        } else {
+          const progressToken = extra._meta?.progressToken;
+          let polls = 0;
+          let last: NormalizedOrderStatus | undefined;
+          try {
+            status = await waitForOrder(client, orderId, {
+              signal: extra.signal,
+              timeoutMs: waitSeconds * 1000,
+              intervalMs: context.pollIntervalMs,
+              maxIntervalMs: context.maxPollIntervalMs,
+              onProgress: (current) => {
+                last = current;
+                polls += 1;
+                if (progressToken === undefined) return;
+                void extra
+                  .sendNotification({
+                    method: 'notifications/progress',
+                    params: {
+                      progressToken,
+                      progress: polls,
+                      message: progressText(orderId, current, quantity),
+                    },
+                  })
+                  .catch(() => undefined);
+              },
+            });
+          } catch (error) {
+            if (!(error instanceof TimeoutError)) throw error;
+            // Time is up: answer with the state reached, not an error; the model can call again.
+            status = last ?? normalizeOrderStatus(await client.getOrderStatus(orderId, { signal: extra.signal }));
+          }
+        }
+        const structured = {
+          order_id: orderId,
+          state: status.state,
+          final: status.isFinal,
+          status: clip(status.rawStatus, 100),
+          charge: status.charge,
+          refund: status.refund,
+          delivered: status.delivered,
+          failed: status.failed,
+          currency: status.currency,
+          observation: status.observation === null ? null : clip(status.observation, OBSERVATION_CHARS),
+          ...(quantity === undefined ? {} : { quantity }),
+        };
+        return ok(context, structured, statusText(orderId, status, quantity, waitSeconds));
+      } catch (error) {
+        return failWith(context, error);
+      }
+    },
+  );
+}
+
+function money(amount: { balance: number; currency: string }): string {
+  return amount.currency.toUpperCase() === 'USD'
+    ? formatUsd(amount.balance)
+    : `${amount.balance.toFixed(2)} ${amount.currency}`;
+}
+
+function servicesText(
+  rows: ReturnType<typeof serviceRow>[],
+  total: number,
+  cursor: string | undefined,
+  nextCursor: string | undefined,
+  categories: { category: string; count: number }[],
+): string {
+  if (total === 0) {
+    return `No service matches. Categories: ${categories.map((c) => `${c.category} (${c.count})`).join(', ')}.`;
+  }
+  const start = Number(cursor ?? 0);
+  const lines = [
+    `${total} services match; ${start + 1}-${start + rows.length} shown${nextCursor ? `, next_cursor "${nextCursor}"` : ''}. id | name | category | USD/unit | min-max`,
+  ];
+  for (const row of rows) {
+    lines.push(
+      `${row.id} | ${row.name} | ${row.category} | ${row.rate ?? 'n/a'} | ${row.min}-${row.max}${row.desc ? ` | ${row.desc}` : ''}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function progressText(orderId: number, status: NormalizedOrderStatus, quantity: number | undefined): string {
+  const of = quantity === undefined ? '' : ` of ${quantity}`;
+  return `order ${orderId}: ${status.state.replace('_', ' ')}, ${status.delivered}${of} delivered`;
+}
+
+function statusText(
+  orderId: number,
+  status: NormalizedOrderStatus,
+  quantity: number | undefined,
+  waitSeconds: number,
+): string {
+  const of = quantity === undefined ? '' : ` of ${quantity}`;
+  const parts = [
+    `Order ${orderId}: ${status.state.replace('_', ' ')}${status.isFinal ? ' (final)' : ''}`,
+    `${status.delivered}${of} delivered, ${status.failed} failed`,
+    `charge ${status.charge.toFixed(2)} ${status.currency}, refund ${status.refund.toFixed(2)} ${status.currency}`,
+  ];
+  let text = `${parts.join('; ')}.`;
+  if (status.observation) text += ` ${clip(status.observation, OBSERVATION_CHARS)}`;
+  if (!status.isFinal && waitSeconds > 0) text += ` Not final after ${waitSeconds} s; call again to keep waiting.`;
+  return text;
+}
