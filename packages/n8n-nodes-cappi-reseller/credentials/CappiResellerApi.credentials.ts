@@ -1,0 +1,81 @@
+import type {
+  IAuthenticateGeneric,
+  ICredentialTestRequest,
+  ICredentialType,
+  Icon,
+  INodeProperties,
+} from 'n8n-workflow';
+
+export class CappiResellerApi implements ICredentialType {
+  name = 'cappiResellerApi';
+
+  displayName = 'Cappi Reseller API';
+
+  icon: Icon = { light: 'file:../icons/cappi.svg', dark: 'file:../icons/cappi.dark.svg' };
+
+  documentationUrl =
+    'https://github.com/cappi-reseller/cappi-reseller/tree/main/packages/n8n-nodes-cappi-reseller#credentials';
+
+  properties: INodeProperties[] = [
+    {
+      displayName: 'API Key',
+      name: 'apiKey',
+      type: 'string',
+      typeOptions: { password: true },
+      default: '',
+      required: true,
+      description: 'The reseller API key from your Cappi Services account',
+    },
+    {
+      displayName: 'Base URL',
+      name: 'baseUrl',
+      type: 'string',
+      default: 'https://cappiservices.com/api/Reseller',
+      required: true,
+      description:
+        'Where the Reseller API lives. Keep the default for the real service; point it at a sandbox (e.g. http://127.0.0.1:4010) to try workflows without spending money.',
+    },
+  ];
+
+  // The API takes the key as the `key` query parameter on every operation. n8n adds it here, at the last
+  // moment, so node code never handles the key and it never lands in parameters or execution data.
+  authenticate: IAuthenticateGeneric = {
+    type: 'generic',
+    properties: {
+      qs: { key: '={{$credentials.apiKey}}' },
+    },
+  };
+
+  // Balance is the cheapest read that needs a valid key, and it spends nothing.
+  test: ICredentialTestRequest = {
+    request: {
+      baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+      url: '/Balance',
+      method: 'GET',
+    },
+    rules: [
+      {
+        type: 'responseCode',
+        properties: {
+          value: 401,
+          message: 'The API key was rejected (HTTP 401): check that it is your reseller API key, without spaces',
+        },
+      },
+      {
+        type: 'responseCode',
+        properties: {
+          value: 403,
+          message: 'The API key was refused (HTTP 403): check that API access is enabled for this account',
+        },
+      },
+      {
+        type: 'responseCode',
+        properties: {
+          value: 404,
+          message:
+            'No Reseller API at this Base URL (HTTP 404): check the Base URL, e.g. https://cappiservices.com/api/Reseller',
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,28 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { normalizeOrderStatus } from '../../../shared/core/domain/status';
+import { validateOrderId } from '../../../shared/core/domain/validate';
+import type { ExecutionState } from '../types';
+
+export const orderGetStatusDescription: INodeProperties[] = [
+  {
+    displayName: 'Order ID',
+    name: 'orderId',
+    type: 'number',
+    required: true,
+    default: 0,
+    typeOptions: { numberPrecision: 0 },
+    placeholder: 'e.g. 12345',
+    description: 'The ID of the order, as returned when it was created',
+    displayOptions: { show: { resource: ['order'], operation: ['getStatus'] } },
+  },
+];
+
+export async function getStatus(
+  this: IExecuteFunctions,
+  itemIndex: number,
+  state: ExecutionState,
+): Promise<IDataObject> {
+  const orderId = validateOrderId(this.getNodeParameter('orderId', itemIndex));
+  const status = await state.transport.getOrderStatus(orderId);
+  return { orderId, ...normalizeOrderStatus(status) };
+}

@@ -1,0 +1,47 @@
+// GENERATED FILE, do not edit: a verbatim copy of packages/core/src/domain/index.ts, made by
+// packages/n8n-nodes-cappi-reseller/scripts/sync-core.mjs (`pnpm generate`; `pnpm generate:check` fails on drift).
+export {
+  AbortedError,
+  AuthenticationError,
+  ConnectionError,
+  type ErrorCode,
+  errorFromHttp,
+  errorFromRefusal,
+  type HttpErrorContext,
+  InsufficientFundsError,
+  InvalidRequestError,
+  InvalidResponseError,
+  isResellerError,
+  NotFoundError,
+  type OrderField,
+  RateLimitedError,
+  type RefusalContext,
+  ResellerError,
+  ServerError,
+  TimeoutError,
+  UnknownOutcomeError,
+  unknownOutcomeMessage,
+} from './errors.js';
+export { formatUsd, priceOf, quoteOrder, roundMoney } from './quote.js';
+export { MIN_SECRET_LENGTH, REDACTED, redact, redactUrl } from './redact.js';
+export { parseBalance, parseOrderStatus, parseRegisterOrderResult, parseServices } from './responses.js';
+export { listCategories, paginate, searchServices } from './search.js';
+export { isFinalState, normalizeOrderStatus, normalizeStatusText } from './status.js';
+export {
+  type Balance,
+  type CategoryCount,
+  DEFAULT_BASE_URL,
+  type NormalizedOrderStatus,
+  type OperationName,
+  type OrderRequest,
+  type OrderState,
+  type OrderStatus,
+  type Page,
+  type ProblemDetails,
+  type Quote,
+  type RegisteredOrder,
+  type RegisterOrderResult,
+  type SearchServicesOptions,
+  type Service,
+} from './types.js';
+export { assertOrderAllowed, findService, MAX_LINK_LENGTH, validateOrderId, validateOrderInput } from './validate.js';

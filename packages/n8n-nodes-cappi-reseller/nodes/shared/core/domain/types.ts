@@ -1,0 +1,92 @@
+// GENERATED FILE, do not edit: a verbatim copy of packages/core/src/domain/types.ts, made by
+// packages/n8n-nodes-cappi-reseller/scripts/sync-core.mjs (`pnpm generate`; `pnpm generate:check` fails on drift).
+import type { components, operations } from '../generated/schema.js';
+
+/** The account's prepaid balance, as `GET /Balance` answers it. */
+export type Balance = components['schemas']['Balance'];
+/** One entry of the catalog, as `GET /ServicesList` answers it. `rate` is USD per unit and may be absent. */
+export type Service = components['schemas']['Service'];
+/** An order's status, as `GET /OrderStatus` answers it. `status` is free text: see normalizeOrderStatus(). */
+export type OrderStatus = components['schemas']['OrderStatus'];
+/** What `POST /RegisterOrder` answers: a registration or (with `success: false`) a refusal. */
+export type RegisterOrderResult = components['schemas']['RegisterOrderResult'];
+/** RFC 9457 problem details, as the API sends them with 4xx/5xx answers. */
+export type ProblemDetails = components['schemas']['ProblemDetails'];
+
+/** The parameters of `POST /RegisterOrder`, as the generated schema types them. */
+export type OrderRequest = operations['registerOrder']['parameters']['query'];
+
+/** A registered order: the only successful outcome of registerOrder(). */
+export interface RegisteredOrder {
+  orderId: number;
+  success: true;
+  insufficientFunds: false;
+  error: null;
+}
+
+export type OperationName = 'Balance' | 'ServicesList' | 'OrderStatus' | 'RegisterOrder';
+
+export const DEFAULT_BASE_URL = 'https://cappiservices.com/api/Reseller';
+
+/** A priced order, ready to be shown to whoever confirms it. */
+export interface Quote {
+  serviceId: number;
+  serviceName: string;
+  category: string;
+  link: string;
+  quantity: number;
+  /** USD per unit. */
+  rate: number;
+  /** USD, rounded to cents (half up). */
+  price: number;
+  currency: 'USD';
+  /** The balance the quote was checked against, when one was given. */
+  balance?: number;
+  /** The balance left after the order, when a balance in USD was given. */
+  balanceAfter?: number;
+  /** Whether the balance covers the price, when a balance in USD was given. */
+  affordable?: boolean;
+}
+
+export type OrderState = 'pending' | 'in_progress' | 'completed' | 'partial' | 'canceled' | 'unknown';
+
+export interface NormalizedOrderStatus {
+  state: OrderState;
+  /** True once the order will not change any more (completed, partial or canceled). */
+  isFinal: boolean;
+  /** The status text exactly as the API sent it. */
+  rawStatus: string;
+  charge: number;
+  /** Amount returned to the balance for what was not delivered (the API's `walletReturn`). */
+  refund: number;
+  /** Units delivered (the API's `success`). */
+  delivered: number;
+  /** Units not delivered. */
+  failed: number;
+  currency: string;
+  observation: string | null;
+  mode: string | null;
+}
+
+export interface SearchServicesOptions {
+  /** Words to look for in the name, category, description or id; any order, case-insensitive. */
+  query?: string;
+  /** Exact category name, case-insensitive. */
+  category?: string;
+  /** Lowest rate (USD per unit) to include; services without a rate are left out when set. */
+  minRate?: number;
+  /** Highest rate (USD per unit) to include; services without a rate are left out when set. */
+  maxRate?: number;
+}
+
+export interface CategoryCount {
+  category: string;
+  count: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass this to get the next page; absent on the last page. */
+  nextCursor?: string;
+  total: number;
+}

@@ -1,0 +1,111 @@
+// GENERATED FILE, do not edit: a verbatim copy of packages/core/src/domain/validate.ts, made by
+// packages/n8n-nodes-cappi-reseller/scripts/sync-core.mjs (`pnpm generate`; `pnpm generate:check` fails on drift).
+import { InvalidRequestError } from './errors.js';
+import type { OrderRequest, Service } from './types.js';
+
+export const MAX_LINK_LENGTH = 2048;
+
+// A link the API can act on: http(s), a host, no whitespace or control characters anywhere.
+const HTTP_LINK = /^https?:\/\/[^\s/?#@]+(?:[/?#][^\s]*)?$/i;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Checks the shape of an order before anything is sent: serviceId and quantity whole numbers of at least 1, link an
+ * http(s) URL of at most 2048 characters. Returns a clean copy (link trimmed, no other fields).
+ * Throws InvalidRequestError saying what was wrong and what is allowed.
+ */
+export function validateOrderInput(order: unknown): OrderRequest {
+  if (typeof order !== 'object' || order === null || Array.isArray(order)) {
+    throw new InvalidRequestError(
+      `an order must be an object with serviceId, link and quantity (got ${describe(order)})`,
+    );
+  }
+  const { serviceId, link, quantity } = order as Record<string, unknown>;
+  const checkedServiceId = wholeNumber('serviceId', serviceId);
+  const checkedQuantity = wholeNumber('quantity', quantity);
+  if (typeof link !== 'string') {
+    throw new InvalidRequestError(
+      `link must be an http(s) URL such as https://example.com/post/1 (got ${describe(link)})`,
+      { field: 'link' },
+    );
+  }
+  const trimmed = link.trim();
+  if (trimmed.length > MAX_LINK_LENGTH) {
+    throw new InvalidRequestError(
+      `link is ${trimmed.length} characters long; at most ${MAX_LINK_LENGTH} are allowed`,
+      { field: 'link' },
+    );
+  }
+  if (!HTTP_LINK.test(trimmed) || CONTROL_CHARACTERS.test(trimmed)) {
+    throw new InvalidRequestError(
+      `link ${JSON.stringify(clip(trimmed))} is not an http(s) URL: give the full address, e.g. https://example.com/post/1`,
+      { field: 'link' },
+    );
+  }
+  return { serviceId: checkedServiceId, link: trimmed, quantity: checkedQuantity };
+}
+
+/** Checks an order id before it is sent: a whole number of at least 1. */
+export function validateOrderId(orderId: unknown): number {
+  return wholeNumber('orderId', orderId);
+}
+
+export function findService(services: readonly Service[], serviceId: number): Service | undefined {
+  return services.find((service) => service.service === serviceId);
+}
+
+/**
+ * Checks an order against its service from the catalog: the service must exist and the quantity must lie
+ * within its min and max. Throws InvalidRequestError carrying the service's min/max.
+ */
+export function assertOrderAllowed(order: OrderRequest, service: Service | undefined): void {
+  if (service === undefined) {
+    throw new InvalidRequestError(
+      `service ${order.serviceId} is not in the catalog: search the catalog for a service id that exists`,
+      { field: 'serviceId', serviceId: order.serviceId },
+    );
+  }
+  if (service.service !== order.serviceId) {
+    throw new InvalidRequestError(
+      `the order is for service ${order.serviceId} but was checked against service ${service.service}`,
+      { field: 'serviceId', serviceId: order.serviceId },
+    );
+  }
+  const { min, max } = service;
+  const limits = { field: 'quantity' as const, serviceId: service.service, min, max };
+  if (order.quantity < min) {
+    throw new InvalidRequestError(
+      `quantity ${order.quantity} is below the minimum of ${min} for service ${service.service} (allowed: ${min} to ${max})`,
+      limits,
+    );
+  }
+  if (order.quantity > max) {
+    throw new InvalidRequestError(
+      `quantity ${order.quantity} is above the maximum of ${max} for service ${service.service} (allowed: ${min} to ${max})`,
+      limits,
+    );
+  }
+}
+
+function wholeNumber(field: 'serviceId' | 'quantity' | 'orderId', value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidRequestError(`${field} must be a whole number of at least 1 (got ${describe(value)})`, {
+      field,
+    });
+  }
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return `the text ${JSON.stringify(clip(value))}`;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return 'a list';
+  return `a value of type ${typeof value}`;
+}
+
+function clip(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}...` : text;
+}
