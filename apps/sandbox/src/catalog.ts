@@ -265,6 +265,9 @@ const HIDDEN_RATE_SHARE = 0.03;
 const NULL_DESC_SHARE = 0.35;
 /** Every service must cost at least one cent at its minimum quantity, as on a real panel. */
 const MIN_ORDER_MICROS = 10_000;
+/** Rates stay within what such panels charge per unit: 0.0008 to 0.5 USD. */
+const MIN_RATE_MICROS = 800;
+const MAX_RATE_MICROS = 500_000;
 
 export const MIN_CATALOG_SIZE = VENDOR_EXAMPLES.length;
 
@@ -298,7 +301,8 @@ function generateEntry(random: Random, id: number): CatalogEntry {
   const [low, high] = rate;
   const base = low * (high / low) ** random();
   const factor = [...qualifiers].reduce((product, qualifier) => product * qualifier.priceFactor, 1);
-  const rateMicros = Math.max(Math.round(base * factor * 1_000_000), Math.ceil(MIN_ORDER_MICROS / min));
+  const priced = Math.min(Math.max(Math.round(base * factor * 1_000_000), MIN_RATE_MICROS), MAX_RATE_MICROS);
+  const rateMicros = Math.max(priced, Math.ceil(MIN_ORDER_MICROS / min));
 
   const name = [`${platform.category} ${noun}`, ...[...qualifiers].map((qualifier) => qualifier.text)].join(' | ');
   const desc = random() < NULL_DESC_SHARE ? null : pick(random, DESCRIPTIONS)(link);
