@@ -60,12 +60,14 @@ try {
     .filter((candidate) => candidate.rate !== undefined)
     .sort((a, b) => (b.rate ?? 0) * b.max - (a.rate ?? 0) * a.max)[0];
   if (!expensive) throw new Error('the sandbox catalog has no priced service');
+  const tooBig = { serviceId: expensive.service, link: 'https://example.com/post/1', quantity: expensive.max };
+  const tooBigQuote = quoteOrder(tooBig, expensive, end);
+  say(
+    `   quote: ${tooBig.quantity} x #${tooBig.serviceId} = ${formatUsd(tooBigQuote.price)}, affordable: ${tooBigQuote.affordable}`,
+  );
+  say('   sending it anyway, to show what the API answers:');
   try {
-    await client.registerOrder({
-      serviceId: expensive.service,
-      link: 'https://example.com/post/1',
-      quantity: expensive.max,
-    });
+    await client.registerOrder(tooBig);
     say('   unexpected: the order was accepted');
     process.exitCode = 1;
   } catch (error) {
