@@ -149,8 +149,7 @@ export function registerOperationRoutes(app: FastifyInstance, context: RouteCont
       const operation = request.routeOptions.config.operation;
       const fault = faultOf.get(request);
       if (!operation || fault?.kind === 'malformed') return payload;
-      // The contract lists 500 and 503; a gateway's 502/504 are held to the same shape as its 500.
-      const status = reply.statusCode === 502 || reply.statusCode === 504 ? 500 : reply.statusCode;
+      const status = reply.statusCode;
       const retryAfter = reply.getHeader('retry-after');
       const contentType = reply.getHeader('content-type');
       context.recordViolations(
