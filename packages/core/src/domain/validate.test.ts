@@ -34,6 +34,8 @@ describe('validateOrderInput', () => {
     [{ ...order, link: 'ftp://example.com/x' }, 'link', 'link "ftp://example.com/x" is not an http(s) URL'],
     [{ ...order, link: 'example.com/x' }, 'link', 'is not an http(s) URL'],
     [{ ...order, link: 'https://exa mple.com' }, 'link', 'is not an http(s) URL'],
+    [{ ...order, link: 'https://example.com/a\u0001b' }, 'link', 'is not an http(s) URL'],
+    [{ ...order, link: 'https://example.com/a\u007fb' }, 'link', 'is not an http(s) URL'],
     [{ ...order, link: `https://example.com/${'a'.repeat(2100)}` }, 'link', 'at most 2048 are allowed'],
   ])('rejects %j on %s', (input, field, message) => {
     const error = thrown(() => validateOrderInput(input));
