@@ -326,7 +326,7 @@ describe('registerOrder is never sent twice', () => {
     await eventually(() => sandbox.orders(KEY).length === ordersBefore + 1);
   });
 
-  it('does not retry 5xx or 429 on an order: they are definite, nothing was placed', async () => {
+  it('does not retry a 500/503 or 429 on an order: the service answered, nothing was placed', async () => {
     const ordersBefore = sandbox.orders(KEY).length;
     const requestsBefore = sandbox.requests('RegisterOrder');
     sandbox.faults.inject({ kind: 'status', status: 503 }, { operation: 'RegisterOrder' });
@@ -335,6 +335,17 @@ describe('registerOrder is never sent twice', () => {
     expect(await failureOf(clientFor().registerOrder(order))).toBeInstanceOf(RateLimitedError);
     expect(sandbox.requests('RegisterOrder')).toBe(requestsBefore + 2);
     expect(sandbox.orders(KEY).length).toBe(ordersBefore);
+  });
+
+  it('reports a gateway 502/504 on an order as UnknownOutcomeError: the service behind it may have placed it', async () => {
+    for (const status of [502, 504] as const) {
+      sandbox.faults.inject({ kind: 'status', status }, { operation: 'RegisterOrder' });
+      const requestsBefore = sandbox.requests('RegisterOrder');
+      const error = await failureOf(clientFor().registerOrder(order));
+      expect(error).toBeInstanceOf(UnknownOutcomeError);
+      expect(error.message).toContain(`the order may have been placed: a gateway answered HTTP ${status}`);
+      expect(sandbox.requests('RegisterOrder')).toBe(requestsBefore + 1);
+    }
   });
 
   it('a connection refused before sending is a plain ConnectionError: nothing can have been placed', async () => {

@@ -71,6 +71,9 @@ const NOT_SENT_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/** Answers from a gateway in front of the service: the request may have been handled behind it. */
+const GATEWAY_STATUSES = new Set([502, 504]);
+
 const CODE_MEANINGS: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
   ENOTFOUND: 'host not found',
@@ -269,6 +272,17 @@ export function createTransport(settings: TransportSettings) {
       );
 
     const outcome = await exchange(operation, call, options.signal);
+    if (
+      outcome.kind === 'refused' &&
+      outcome.error.status !== undefined &&
+      GATEWAY_STATUSES.has(outcome.error.status)
+    ) {
+      // A gateway's 502/504 says the service behind it did not answer in time, not that it did nothing.
+      throw unknownOutcome(
+        outcome.error,
+        `a gateway answered HTTP ${outcome.error.status}: the service behind it may have handled the order without answering`,
+      );
+    }
     if (outcome.kind === 'refused') throw sanitize(outcome.error);
     if (outcome.kind === 'lost') {
       if (!outcome.maybeSent) throw sanitize(outcome.error);
