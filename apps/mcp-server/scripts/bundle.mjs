@@ -7,6 +7,19 @@ import { build } from 'esbuild';
 
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
+// The SDK's Server falls back to an Ajv validator (a large, slow-to-load compiler) when none is given.
+// The server passes the SDK's lighter @cfworker/json-schema validator instead, so Ajv is left out.
+const withoutAjv = {
+  name: 'without-ajv',
+  setup(build) {
+    build.onResolve({ filter: /validation\/ajv-provider\.js$/ }, () => ({ path: 'ajv-provider', namespace: 'stub' }));
+    build.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+      contents:
+        "export class AjvJsonSchemaValidator { constructor() { throw new Error('Ajv is not bundled: pass jsonSchemaValidator'); } }",
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -26,9 +39,9 @@ await build({
   entryPoints: { cli: 'src/cli.ts' },
   outdir: 'dist',
   splitting: true,
+  plugins: [withoutAjv],
   chunkNames: 'chunks/[name]-[hash]',
-  minifySyntax: true,
-  minifyWhitespace: true,
+  minify: true,
 });
 
 await build({ ...common, entryPoints: { demo: 'src/demo.ts' }, outdir: 'dist' });

@@ -24,7 +24,7 @@ function readError(context: ServerContext, error: unknown): McpError {
 }
 
 export function registerResources(server: McpServer, context: ServerContext): void {
-  const { client, catalog } = context.account;
+  const { account } = context; // client and catalog are created on first use
 
   server.registerResource(
     'categories',
@@ -36,7 +36,7 @@ export function registerResources(server: McpServer, context: ServerContext): vo
     },
     async (uri) => {
       try {
-        const categories = listCategories(await catalog.get());
+        const categories = listCategories(await account.catalog.get());
         return json(context, uri, {
           categories: categories.map((entry) => ({
             ...entry,
@@ -53,7 +53,7 @@ export function registerResources(server: McpServer, context: ServerContext): vo
     'category',
     new ResourceTemplate(`${CATEGORY_PREFIX}{name}`, {
       list: async () => {
-        const categories = listCategories(await catalog.get());
+        const categories = listCategories(await account.catalog.get());
         return {
           resources: categories.map((entry) => ({
             uri: `${CATEGORY_PREFIX}${encodeURIComponent(entry.category)}`,
@@ -73,7 +73,7 @@ export function registerResources(server: McpServer, context: ServerContext): vo
       try {
         const raw = variables.name;
         const name = decodeURIComponent(Array.isArray(raw) ? (raw[0] ?? '') : (raw ?? ''));
-        const services = searchServices(await catalog.get(), { category: name });
+        const services = searchServices(await account.catalog.get(), { category: name });
         if (services.length === 0) {
           throw new McpError(ErrorCode.InvalidParams, `no category named ${JSON.stringify(name.slice(0, 100))}`);
         }
@@ -127,7 +127,7 @@ export function registerResources(server: McpServer, context: ServerContext): vo
         throw new McpError(ErrorCode.InvalidParams, 'the order id must be a whole number of at least 1');
       }
       try {
-        const status = normalizeOrderStatus(await client.getOrderStatus(orderId));
+        const status = normalizeOrderStatus(await account.client.getOrderStatus(orderId));
         const observation = status.observation === null ? null : clip(status.observation, 500);
         return json(context, uri, { orderId, ...status, observation });
       } catch (error) {

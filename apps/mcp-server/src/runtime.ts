@@ -1,6 +1,6 @@
 // Everything one process shares between its sessions: the upstream (real API or embedded sandbox), the
 // ledger, the quote signer and the order lock; and, per API key, a client with its catalog cache.
-import { createCatalogCache, createResellerClient } from '@cappi-reseller/core';
+import { type CatalogCache, createCatalogCache, createResellerClient, type ResellerClient } from '@cappi-reseller/core';
 import type { Config } from './config.js';
 import { type Account, createSerializer, type ServerContext } from './context.js';
 import { accountOf, openLedger } from './ledger.js';
@@ -44,17 +44,35 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
     const id = accountOf(apiKey);
     let account = accounts.get(id);
     if (account === undefined) {
-      const client = createResellerClient({
-        apiKey,
-        ...(baseUrl === undefined ? {} : { baseUrl }),
-        // A tool call must answer well within the client's 60 s: shorter attempts, fewer and shorter waits.
-        timeoutMs: 10_000,
-        retries: 2,
-        maxRetryAfterMs: 5_000,
-        onRetry: (info) =>
-          log.info(`retrying ${info.operation} (attempt ${info.attempt}) in ${info.delayMs} ms: ${info.error.message}`),
-      });
-      account = { client, catalog: createCatalogCache(client, { ttlMs: config.catalogTtlMs }), id };
+      // Created on first use: building a client touches the global fetch, and loading Node's fetch
+      // (undici) would add tens of milliseconds to every start, before any tool is called.
+      let client: ResellerClient | undefined;
+      let catalog: CatalogCache | undefined;
+      const clientFor = (): ResellerClient => {
+        client ??= createResellerClient({
+          apiKey,
+          ...(baseUrl === undefined ? {} : { baseUrl }),
+          // A tool call must answer well within the client's 60 s: shorter attempts, fewer and shorter waits.
+          timeoutMs: 10_000,
+          retries: 2,
+          maxRetryAfterMs: 5_000,
+          onRetry: (info) =>
+            log.info(
+              `retrying ${info.operation} (attempt ${info.attempt}) in ${info.delayMs} ms: ${info.error.message}`,
+            ),
+        });
+        return client;
+      };
+      account = {
+        id,
+        get client() {
+          return clientFor();
+        },
+        get catalog() {
+          catalog ??= createCatalogCache(clientFor(), { ttlMs: config.catalogTtlMs });
+          return catalog;
+        },
+      };
       accounts.set(id, account);
     }
     return account;

@@ -1,6 +1,7 @@
 // One MCP server (tools and resources) for one session's context.
 import { formatUsd } from '@cappi-reseller/core';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/cfworker';
 import packageJson from '../package.json' with { type: 'json' };
 import { SERVER_NAME } from './config.js';
 import type { ServerContext } from './context.js';
@@ -28,7 +29,12 @@ function instructions(context: ServerContext): string {
 export function createServer(context: ServerContext): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, title: 'Cappi Services Reseller', version: VERSION },
-    { capabilities: { tools: {}, resources: {} }, instructions: instructions(context) },
+    {
+      capabilities: { tools: {}, resources: {} },
+      instructions: instructions(context),
+      // Validates elicitation answers; lighter to load than the default Ajv (left out of the bundle).
+      jsonSchemaValidator: new CfWorkerJsonSchemaValidator(),
+    },
   );
   registerReadTools(server, context);
   registerOrderTools(server, context);

@@ -17,15 +17,14 @@ import type { ServerContext } from '../context.js';
 import { checkLimits, checkOrder } from '../guard.js';
 import { type LedgerEntry, recentIdentical } from '../ledger.js';
 import type { QuoteTerms } from '../quote-token.js';
-import { clip } from './read.js';
+import { clip, sandboxFlag } from './read.js';
+import { toolSchema } from './schema.js';
 
 const orderShape = {
-  service_id: z.number().int().min(1).describe('id from list_services'),
-  link: z.string().min(1).max(2048).describe('http(s) URL the service is delivered to'),
-  quantity: z.number().int().min(1).describe("units, within the service's min and max"),
+  service_id: z.number().int().min(1),
+  link: z.string().min(1).max(2048).describe('http(s) URL to deliver to'),
+  quantity: z.number().int().min(1),
 };
-
-const sandboxFlag = { sandbox: z.boolean().optional() };
 
 /** Prices an order against the catalog and balance; throws core's InvalidRequestError when not allowed. */
 async function priceOrder(context: ServerContext, input: unknown, signal: AbortSignal, withBalance: boolean) {
@@ -56,14 +55,13 @@ export function registerOrderTools(server: McpServer, context: ServerContext): v
     'quote_order',
     {
       title: 'Quote an order',
-      description: `Check an order (service, link, quantity) against the catalog, the balance and this server's limits, and price it. Spends nothing. Returns the price in USD, the balance after, and a quote_id valid ${Math.round(policy.quoteTtlMs / 1000)} s${policy.readOnly ? '' : ' that register_order needs'}. Show the price to the person before ordering.`,
-      inputSchema: orderShape,
-      outputSchema: {
+      description: `Checks an order against the catalog, the balance and this server's limits, and prices it. Spends nothing. Returns the price (USD), the balance after${policy.readOnly ? '' : `, and a quote_id for register_order, valid ${Math.round(policy.quoteTtlMs / 1000)} s. Show the price to the person first`}.`,
+      inputSchema: toolSchema(orderShape),
+      outputSchema: toolSchema({
         quote_id: z.string(),
         expires_at: z.string(),
         service_id: z.number(),
         service_name: z.string(),
-        category: z.string(),
         link: z.string(),
         quantity: z.number(),
         rate: z.number(),
@@ -71,9 +69,9 @@ export function registerOrderTools(server: McpServer, context: ServerContext): v
         currency: z.string(),
         balance: z.number().optional(),
         balance_after: z.number().optional(),
-        ...sandboxFlag,
-      },
-      annotations: { readOnlyHint: true, idempotentHint: false, openWorldHint: true },
+        ...sandboxFlag(context),
+      }),
+      annotations: { readOnlyHint: true },
     },
     async (args, extra) => {
       try {
@@ -107,7 +105,6 @@ export function registerOrderTools(server: McpServer, context: ServerContext): v
           expires_at: new Date(expiresAt).toISOString(),
           service_id: quote.serviceId,
           service_name: clip(quote.serviceName, 160),
-          category: quote.category,
           link: quote.link,
           quantity: quote.quantity,
           rate: quote.rate,
@@ -141,15 +138,16 @@ export function registerOrderTools(server: McpServer, context: ServerContext): v
     'register_order',
     {
       title: 'Place an order',
-      description: `Spends money. Places the order of a quote_id from quote_order${policy.allowUnquotedOrders ? ' (or from service_id, link and quantity)' : ''}; the person may be asked to confirm. Returns order_id and charge (USD); follow it with get_order_status. Never repeat a call for the same intent: an identical order within ${Math.round(policy.duplicateWindowMs / 60_000)} min is refused unless confirm_duplicate is true. Limits: ${formatUsd(policy.maxOrderUsd)} per order, ${formatUsd(policy.dailyBudgetUsd)} per day.`,
-      inputSchema: {
+      description: `Spends money. Places the order of a quote_id${policy.allowUnquotedOrders ? ' (or of service_id, link, quantity)' : ''}; the person may be asked to confirm. Returns order_id and charge (USD). An identical order within ${Math.round(policy.duplicateWindowMs / 60_000)} min is refused unless confirm_duplicate. Limits: ${formatUsd(policy.maxOrderUsd)} per order, ${formatUsd(policy.dailyBudgetUsd)} per day.`,
+      inputSchema: toolSchema({
         quote_id: z.string().max(4096).optional(),
-        service_id: orderShape.service_id.optional(),
-        link: orderShape.link.optional(),
-        quantity: orderShape.quantity.optional(),
-        confirm_duplicate: z.boolean().optional().describe('true only if an identical recent order is intended'),
-      },
-      outputSchema: {
+        // Optional: when given with a quote_id they must match it, so a model cannot think it orders something else.
+        service_id: z.number().int().min(1).optional(),
+        link: z.string().min(1).max(2048).optional(),
+        quantity: z.number().int().min(1).optional(),
+        confirm_duplicate: z.boolean().optional(),
+      }),
+      outputSchema: toolSchema({
         order_id: z.number(),
         charge: z.number(),
         currency: z.string(),
@@ -157,9 +155,9 @@ export function registerOrderTools(server: McpServer, context: ServerContext): v
         service_name: z.string(),
         link: z.string(),
         quantity: z.number(),
-        ...sandboxFlag,
-      },
-      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+        ...sandboxFlag(context),
+      }),
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
     },
     async (args, extra) => {
       try {

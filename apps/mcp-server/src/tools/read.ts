@@ -14,6 +14,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { failWith, MAX_ANSWER_CHARS, ok, sizeOf } from '../answer.js';
 import type { ServerContext } from '../context.js';
+import { toolSchema } from './schema.js';
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 50;
@@ -23,7 +24,8 @@ const NAME_CHARS = 160;
 const DESC_CHARS = 400;
 const OBSERVATION_CHARS = 500;
 
-const READ_ONLY = { readOnlyHint: true, idempotentHint: true, openWorldHint: true } as const;
+// openWorldHint is true by default: every tool talks to the Reseller API.
+const READ_ONLY = { readOnlyHint: true, idempotentHint: true } as const;
 
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -61,26 +63,28 @@ export const serviceRowSchema = z.object({
   desc: z.string().nullable().optional(),
 });
 
-const sandboxFlag = { sandbox: z.boolean().optional() };
+/** Declared only in sandbox mode, where every answer carries `sandbox: true`. */
+export function sandboxFlag(context: { sandbox: boolean }): Record<string, z.ZodBoolean> {
+  return context.sandbox ? { sandbox: z.boolean() } : {};
+}
 
 export const orderStates = ['pending', 'in_progress', 'completed', 'partial', 'canceled', 'unknown'] as const;
 
 export function registerReadTools(server: McpServer, context: ServerContext): void {
-  const { client, catalog } = context.account;
+  const { account } = context; // client and catalog are created on first use
 
   server.registerTool(
     'get_balance',
     {
       title: 'Get balance',
-      description:
-        'The prepaid balance that orders are paid from, and its currency (USD). Use it before ordering, or to check whether an order with an unknown outcome was charged.',
-      inputSchema: {},
-      outputSchema: { balance: z.number(), currency: z.string(), ...sandboxFlag },
+      description: 'The prepaid balance orders are paid from, and its currency (USD).',
+      inputSchema: toolSchema({}),
+      outputSchema: toolSchema({ balance: z.number(), currency: z.string(), ...sandboxFlag(context) }),
       annotations: { ...READ_ONLY },
     },
     async (_args, extra) => {
       try {
-        const balance = await client.getBalance({ signal: extra.signal });
+        const balance = await account.client.getBalance({ signal: extra.signal });
         return ok(context, { balance: balance.balance, currency: balance.currency }, `Balance: ${money(balance)}`);
       } catch (error) {
         return failWith(context, error);
@@ -93,28 +97,28 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
     {
       title: 'Search services',
       description:
-        'Search the service catalog (thousands of services). Words match name, category and description, any order. Filter by category and by rate (USD per unit). Returns rows (id, name, category, rate in USD per unit, min and max quantity), the total, the categories of the matches with counts, and next_cursor for the next page. Descriptions only with include_description.',
-      inputSchema: {
-        query: z.string().max(200).optional().describe('words to look for, e.g. "steam workshop likes"'),
-        category: z.string().max(100).optional().describe('exact category name'),
-        min_rate: z.number().min(0).optional().describe('lowest USD per unit'),
-        max_rate: z.number().min(0).optional().describe('highest USD per unit'),
+        'Search the catalog (thousands of services) by words (any order), category and rate. Returns rows (id, name, category, rate in USD per unit, min and max quantity), total, the categories matched with counts, and next_cursor. Descriptions only with include_description.',
+      inputSchema: toolSchema({
+        query: z.string().max(200).optional().describe('e.g. "steam workshop likes"'),
+        category: z.string().max(100).optional(),
+        min_rate: z.number().min(0).optional(),
+        max_rate: z.number().min(0).optional(),
         limit: z.number().int().min(1).max(MAX_LIMIT).optional().describe(`rows per page, default ${DEFAULT_LIMIT}`),
         cursor: z.string().max(20).optional().describe('next_cursor of the previous page'),
         include_description: z.boolean().optional(),
-      },
-      outputSchema: {
+      }),
+      outputSchema: toolSchema({
         services: z.array(serviceRowSchema),
         total: z.number(),
         next_cursor: z.string().optional(),
         categories: z.array(z.object({ category: z.string(), count: z.number() })),
-        ...sandboxFlag,
-      },
+        ...sandboxFlag(context),
+      }),
       annotations: { ...READ_ONLY },
     },
     async (args, extra) => {
       try {
-        const services = await catalog.get({ signal: extra.signal });
+        const services = await account.catalog.get({ signal: extra.signal });
         const matches = searchServices(services, {
           query: args.query,
           category: args.category,
@@ -154,18 +158,12 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
     'get_order_status',
     {
       title: 'Get order status',
-      description: `An order's status: state, charge and refund (USD), units delivered and failed, observation. To follow an order to its end in one call, set wait_seconds (up to ${MAX_WAIT_SECONDS}): it polls, sends progress notifications, and answers when the order is final or the time is up (final: false; call again).`,
-      inputSchema: {
+      description: `An order's state, charge and refund (USD), units delivered and failed. With wait_seconds it polls (sending progress) until the order is final or time is up (then final: false; call again).`,
+      inputSchema: toolSchema({
         order_id: z.number().int().min(1),
-        wait_seconds: z
-          .number()
-          .int()
-          .min(0)
-          .max(MAX_WAIT_SECONDS)
-          .optional()
-          .describe('wait up to this long for a final state; default 0'),
-      },
-      outputSchema: {
+        wait_seconds: z.number().int().min(0).max(MAX_WAIT_SECONDS).optional().describe('default 0'),
+      }),
+      outputSchema: toolSchema({
         order_id: z.number(),
         state: z.enum(orderStates),
         final: z.boolean(),
@@ -177,8 +175,8 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
         currency: z.string(),
         observation: z.string().nullable(),
         quantity: z.number().optional(),
-        ...sandboxFlag,
-      },
+        ...sandboxFlag(context),
+      }),
       annotations: { ...READ_ONLY },
     },
     async ({ order_id: orderId, wait_seconds: waitSeconds = 0 }, extra) => {
@@ -188,13 +186,13 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
       try {
         let status: NormalizedOrderStatus;
         if (waitSeconds === 0) {
-          status = normalizeOrderStatus(await client.getOrderStatus(orderId, { signal: extra.signal }));
+          status = normalizeOrderStatus(await account.client.getOrderStatus(orderId, { signal: extra.signal }));
         } else {
           const progressToken = extra._meta?.progressToken;
           let polls = 0;
           let last: NormalizedOrderStatus | undefined;
           try {
-            status = await waitForOrder(client, orderId, {
+            status = await waitForOrder(account.client, orderId, {
               signal: extra.signal,
               timeoutMs: waitSeconds * 1000,
               intervalMs: context.pollIntervalMs,
@@ -218,7 +216,8 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
           } catch (error) {
             if (!(error instanceof TimeoutError)) throw error;
             // Time is up: answer with the state reached, not an error; the model can call again.
-            status = last ?? normalizeOrderStatus(await client.getOrderStatus(orderId, { signal: extra.signal }));
+            status =
+              last ?? normalizeOrderStatus(await account.client.getOrderStatus(orderId, { signal: extra.signal }));
           }
         }
         const structured = {
