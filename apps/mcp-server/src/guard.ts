@@ -75,14 +75,15 @@ export function checkOrder(policy: SpendingPolicy, input: GuardInput, context: G
       policy.duplicateWindowMs,
     );
     if (previous !== undefined) {
-      const minutes = Math.max(1, Math.round((context.now - Date.parse(previous.time)) / 60_000));
+      const seconds = Math.max(0, Math.round((context.now - Date.parse(previous.time)) / 1000));
+      const ago = seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
       const what =
         previous.outcome === 'placed'
           ? `order ${previous.orderId} was placed`
           : 'an order whose outcome is unknown (it may have been placed) was sent';
       return {
         kind: 'duplicate',
-        message: `an identical order (service ${input.service.service}, same link, quantity ${input.quantity}) was sent ${minutes} min ago: ${what}. Nothing was placed now. If a second identical order is really intended, call register_order again with confirm_duplicate: true.`,
+        message: `an identical order (service ${input.service.service}, same link, quantity ${input.quantity}) was sent ${ago} ago: ${what}. Nothing was placed now. If a second identical order is really intended, call register_order again with confirm_duplicate: true.`,
       };
     }
   }

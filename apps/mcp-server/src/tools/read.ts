@@ -33,23 +33,16 @@ export function clip(text: string, max: number): string {
 
 /** A catalog row as tools and resources show it: what a model needs to choose, nothing more. */
 export function serviceRow(service: Service, withDescription = false) {
-  const row: {
-    id: number;
-    name: string;
-    category: string;
-    rate: number | null;
-    min: number;
-    max: number;
-    desc?: string | null;
-  } = {
+  // Absent rather than null when there is none: a single JSON type per field is the most portable schema.
+  const row: { id: number; name: string; category: string; rate?: number; min: number; max: number; desc?: string } = {
     id: service.service,
     name: clip(service.name, NAME_CHARS),
     category: clip(service.category, NAME_CHARS),
-    rate: service.rate ?? null,
     min: service.min,
     max: service.max,
   };
-  if (withDescription) row.desc = service.desc ? clip(service.desc, DESC_CHARS) : null;
+  if (service.rate !== undefined) row.rate = service.rate;
+  if (withDescription && service.desc) row.desc = clip(service.desc, DESC_CHARS);
   return row;
 }
 
@@ -57,10 +50,10 @@ export const serviceRowSchema = z.object({
   id: z.number(),
   name: z.string(),
   category: z.string(),
-  rate: z.number().nullable(),
+  rate: z.number().optional(),
   min: z.number(),
   max: z.number(),
-  desc: z.string().nullable().optional(),
+  desc: z.string().optional(),
 });
 
 /** Declared only in sandbox mode, where every answer carries `sandbox: true`. */
@@ -173,7 +166,7 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
         delivered: z.number(),
         failed: z.number(),
         currency: z.string(),
-        observation: z.string().nullable(),
+        observation: z.string().optional(),
         quantity: z.number().optional(),
         ...sandboxFlag(context),
       }),
@@ -230,7 +223,7 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
           delivered: status.delivered,
           failed: status.failed,
           currency: status.currency,
-          observation: status.observation === null ? null : clip(status.observation, OBSERVATION_CHARS),
+          ...(status.observation ? { observation: clip(status.observation, OBSERVATION_CHARS) } : {}),
           ...(quantity === undefined ? {} : { quantity }),
         };
         return ok(context, structured, statusText(orderId, status, quantity, waitSeconds));

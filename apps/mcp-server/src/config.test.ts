@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './config.js';
+
+const KEY = { CAPPI_API_KEY: 'k-123456' };
+
+describe('parseConfig', () => {
+  it('has safe defaults', () => {
+    const config = parseConfig([], { ...KEY, XDG_STATE_HOME: '/state' });
+    expect(config.mode).toBe('serve');
+    expect(config.http).toBeUndefined();
+    expect(config.sandbox).toBe(false);
+    expect(config.policy).toEqual({
+      readOnly: false,
+      maxOrderUsd: 10,
+      dailyBudgetUsd: 50,
+      allowServices: [],
+      allowCategories: [],
+      allowUnquotedOrders: false,
+      requireConfirmation: false,
+      quoteTtlMs: 300_000,
+      duplicateWindowMs: 600_000,
+    });
+    expect(config.ledgerPath).toBe(join('/state', 'cappi-reseller-mcp', 'ledger.jsonl'));
+  });
+
+  it('reads the environment, and flags win over it', () => {
+    const env = {
+      ...KEY,
+      CAPPI_READ_ONLY: '1',
+      CAPPI_MAX_ORDER_USD: '2.5',
+      CAPPI_DAILY_BUDGET_USD: '7',
+      CAPPI_ALLOW: '199825, Steam ,12',
+      CAPPI_STATE_DIR: '/s',
+    };
+    const fromEnv = parseConfig([], env);
+    expect(fromEnv.policy.readOnly).toBe(true);
+    expect(fromEnv.policy.maxOrderUsd).toBe(2.5);
+    expect(fromEnv.policy.dailyBudgetUsd).toBe(7);
+    expect(fromEnv.policy.allowServices).toEqual([199825, 12]);
+    expect(fromEnv.policy.allowCategories).toEqual(['Steam']);
+    expect(fromEnv.ledgerPath).toBe(join('/s', 'ledger.jsonl'));
+
+    const fromFlags = parseConfig(['--max-order-usd', '3', '--allow', 'TikTok', '--ledger', '/l.jsonl'], env);
+    expect(fromFlags.policy.maxOrderUsd).toBe(3);
+    expect(fromFlags.policy.allowCategories).toEqual(['TikTok']);
+    expect(fromFlags.policy.allowServices).toEqual([]);
+    expect(fromFlags.ledgerPath).toBe('/l.jsonl');
+  });
+
+  it('says clearly that the key is missing, and how to run without one', () => {
+    expect(() => parseConfig([], {})).toThrow(ConfigError);
+    expect(() => parseConfig([], {})).toThrow(/CAPPI_API_KEY is not set.*--sandbox/);
+    expect(parseConfig(['--sandbox'], {}).sandbox).toBe(true);
+    // Over HTTP the key may come per session.
+    expect(parseConfig(['--http'], {}).apiKey).toBeUndefined();
+  });
+
+  it('gives the sandbox a ledger of its own unless one is given', () => {
+    const config = parseConfig(['--sandbox'], { XDG_STATE_HOME: '/state' });
+    expect(config.ledgerPath).not.toContain('/state');
+    expect(parseConfig(['--sandbox', '--state-dir', '/x'], {}).ledgerPath).toBe(join('/x', 'ledger.jsonl'));
+  });
+
+  it('refuses bad values instead of guessing', () => {
+    expect(() => parseConfig(['--max-order-usd', 'ten'], KEY)).toThrow(/--max-order-usd must be a number/);
+    expect(() => parseConfig(['--daily-budget-usd=-1'], KEY)).toThrow(/>= 0/);
+    expect(() => parseConfig(['--http', '--port', '1.5'], KEY)).toThrow(/--port must be an integer/);
+    expect(() => parseConfig([], { ...KEY, CAPPI_READ_ONLY: 'maybe' })).toThrow(/CAPPI_READ_ONLY must be 1 or 0/);
+    expect(() => parseConfig([], { ...KEY, CAPPI_BASE_URL: 'ftp://x' })).toThrow(/CAPPI_BASE_URL/);
+    expect(() => parseConfig(['--bogus'], KEY)).toThrow(/--help/);
+  });
+
+  it('binds HTTP to loopback by default and wants a token beyond it', () => {
+    const local = parseConfig(['--http'], KEY);
+    expect(local.http).toMatchObject({ host: '127.0.0.1', port: 3333, token: undefined });
+    expect(() => parseConfig(['--http', '--host', '0.0.0.0'], KEY)).toThrow(/CAPPI_MCP_TOKEN/);
+    const exposed = parseConfig(['--http', '--host', '0.0.0.0'], { ...KEY, CAPPI_MCP_TOKEN: 'tok' });
+    expect(exposed.http).toMatchObject({ host: '0.0.0.0', token: 'tok' });
+  });
+
+  it('answers --help and --version without needing a key', () => {
+    expect(parseConfig(['--help'], {}).mode).toBe('help');
+    expect(parseConfig(['-v'], {}).mode).toBe('version');
+  });
+});
