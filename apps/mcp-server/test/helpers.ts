@@ -1,0 +1,157 @@
+// Drives the built server (bin/cappi-reseller-mcp.js) the way an AI client does: a spawned process and the
+// SDK's Client, against a real sandbox started here. Every answer and every stderr byte is kept, so tests
+// can check that the canary key never appears anywhere.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Sandbox, startSandbox } from '@cappi-reseller/sandbox';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import {
+  type CallToolResult,
+  ElicitRequestSchema,
+  type ElicitResult,
+  type Progress,
+} from '@modelcontextprotocol/sdk/types.js';
+
+export const BIN = fileURLToPath(new URL('../bin/cappi-reseller-mcp.js', import.meta.url));
+
+/** A key that must never show up in any answer, resource, log line or stderr output. */
+export const CANARY = 'canary-7Hq2xZ9pL4mW8vR3nK6tY1sB';
+
+export const LINK = 'https://steamcommunity.com/sharedfiles/filedetails/?id=2970001';
+
+/** The vendor's example service, as the sandbox seeds it: 0.012 USD per unit, 1 to 100. */
+export const STEAM_LIKES = 199825;
+
+export async function startTestSandbox(extraKeys: { key: string; balance: number }[] = []): Promise<Sandbox> {
+  return startSandbox({
+    keys: [{ key: CANARY, balance: 100 }, ...extraKeys],
+    orderTiming: { pendingMs: 200, deliveryMs: 1_200 },
+    // Every answer the sandbox sends is checked against the contract; stop() rejects on a violation.
+    validateResponses: true,
+  });
+}
+
+export function tempDir(prefix = 'cappi-mcp-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export interface SpawnOptions {
+  sandbox: Sandbox;
+  args?: string[];
+  env?: Record<string, string>;
+  /** Reused across spawns to test what survives a restart. */
+  stateDir?: string;
+  apiKey?: string;
+  /** Declares the elicitation capability and answers each request with this. */
+  elicit?: (message: string) => ElicitResult;
+}
+
+export interface Spawned {
+  client: Client;
+  stateDir: string;
+  /** Every tool result, resource and error message seen, as JSON. */
+  seen: string[];
+  elicitations: string[];
+  stderr(): string;
+  call(name: string, args?: Record<string, unknown>, onprogress?: (progress: Progress) => void): Promise<ToolAnswer>;
+  ledger(): Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+export type ToolAnswer = CallToolResult & { structuredContent?: Record<string, unknown> };
+
+export function textOf(result: CallToolResult): string {
+  const first = result.content[0];
+  return first?.type === 'text' ? first.text : '';
+}
+
+export async function spawnServer(options: SpawnOptions): Promise<Spawned> {
+  const stateDir = options.stateDir ?? tempDir();
+  const ownsStateDir = options.stateDir === undefined;
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BIN, ...(options.args ?? [])],
+    env: {
+      CAPPI_API_KEY: options.apiKey ?? CANARY,
+      CAPPI_BASE_URL: options.sandbox.url,
+      CAPPI_STATE_DIR: stateDir,
+      ...options.env,
+    },
+    stderr: 'pipe',
+  });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const client = new Client(
+    { name: 'cappi-test-client', version: '1.0.0' },
+    { capabilities: options.elicit ? { elicitation: { form: {} } } : {} },
+  );
+  const elicitations: string[] = [];
+  const seen: string[] = [];
+  if (options.elicit) {
+    const answer = options.elicit;
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      elicitations.push(request.params.message);
+      return answer(request.params.message);
+    });
+  }
+  await client.connect(transport);
+  return {
+    client,
+    stateDir,
+    seen,
+    elicitations,
+    stderr: () => stderr,
+    async call(name, args = {}, onprogress) {
+      const result = (await client.callTool(
+        { name, arguments: args },
+        undefined,
+        onprogress ? { onprogress } : {},
+      )) as ToolAnswer;
+      seen.push(JSON.stringify(result));
+      return result;
+    },
+    ledger() {
+      let text = '';
+      try {
+        text = readFileSync(join(stateDir, 'ledger.jsonl'), 'utf8');
+      } catch {
+        return [];
+      }
+      seen.push(text);
+      return text
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    },
+    async close() {
+      await client.close();
+      if (ownsStateDir) removeDir(stateDir);
+    },
+  };
+}
+
+/** Quotes and places an order; returns both answers. */
+export async function quoteAndOrder(
+  server: Spawned,
+  order: { service_id: number; link: string; quantity: number },
+  extra: Record<string, unknown> = {},
+): Promise<{ quote: ToolAnswer; placed: ToolAnswer }> {
+  const quote = await server.call('quote_order', order);
+  if (quote.isError) throw new Error(`quote refused: ${textOf(quote)}`);
+  const placed = await server.call('register_order', { quote_id: quote.structuredContent?.quote_id, ...extra });
+  return { quote, placed };
+}
+
+/** The forms a key could leak in: as is, and URL-encoded. */
+export function leaks(text: string, key = CANARY): boolean {
+  return text.includes(key) || text.includes(encodeURIComponent(key));
+}
