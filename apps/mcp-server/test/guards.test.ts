@@ -259,7 +259,7 @@ describe('an unknown outcome', () => {
     const placed = await orders.call('register_order', { quote_id: quote.structuredContent?.quote_id });
     expect(placed.isError).toBe(true);
     expect(textOf(placed)).toContain('the order may have been placed');
-    expect(textOf(placed)).toContain('call get_balance: a drop of 0.60 USD');
+    expect(textOf(placed)).toContain('call get_balance: a drop of 0.60 USD from ');
     expect(committed()).toBe(before + 1); // sent exactly once, never retried
     expect(orders.ledger().at(-1)).toMatchObject({ outcome: 'unknown', orderId: null, charge: 0.6, quantity: 50 });
 

@@ -13,6 +13,7 @@ import {
   ElicitRequestSchema,
   type ElicitResult,
   type Progress,
+  type ReadResourceResult,
 } from '@modelcontextprotocol/sdk/types.js';
 
 export const BIN = fileURLToPath(new URL('../bin/cappi-reseller-mcp.js', import.meta.url));
@@ -149,6 +150,11 @@ export async function quoteAndOrder(
   if (quote.isError) throw new Error(`quote refused: ${textOf(quote)}`);
   const placed = await server.call('register_order', { quote_id: quote.structuredContent?.quote_id, ...extra });
   return { quote, placed };
+}
+
+export function resourceText(read: ReadResourceResult): string {
+  const first = read.contents[0];
+  return first !== undefined && 'text' in first ? first.text : '';
 }
 
 /** The forms a key could leak in: as is, and URL-encoded. */

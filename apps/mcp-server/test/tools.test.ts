@@ -7,6 +7,7 @@ import {
   LINK,
   leaks,
   quoteAndOrder,
+  resourceText,
   type Spawned,
   STEAM_LIKES,
   spawnServer,
@@ -261,7 +262,7 @@ describe('resources', () => {
     expect(uris).toContain('cappi://catalog/category/Steam');
     const read = await server.client.readResource({ uri: 'cappi://catalog/category/Steam' });
     server.seen.push(JSON.stringify(read));
-    const body = JSON.parse(String(read.contents[0]?.text)) as { services: { id: number; category: string }[] };
+    const body = JSON.parse(resourceText(read)) as { services: { id: number; category: string }[] };
     expect(body.services.length).toBeGreaterThan(0);
     expect(body.services.every((row) => row.category === 'Steam')).toBe(true);
     expect(JSON.stringify(read).length).toBeLessThanOrEqual(100_000);
@@ -275,7 +276,7 @@ describe('resources', () => {
     expect(resources.map((resource) => resource.uri)).toContain(`cappi://orders/${orderId}`);
     const read = await server.client.readResource({ uri: `cappi://orders/${orderId}` });
     server.seen.push(JSON.stringify(read));
-    expect(JSON.parse(String(read.contents[0]?.text))).toMatchObject({ orderId, currency: 'USD' });
+    expect(JSON.parse(resourceText(read))).toMatchObject({ orderId, currency: 'USD' });
   });
 });
 

@@ -44,6 +44,10 @@ function describeOrder(quote: Pick<Quote, 'quantity' | 'serviceName' | 'serviceI
   return `${quote.quantity} × ${clip(quote.serviceName, 120)} (service ${quote.serviceId}) to ${clip(quote.link, 300)} for ${formatUsd(quote.price)}`;
 }
 
+function insufficientFunds(balance: number, price: number, what: 'quoted' | 'placed'): string {
+  return `insufficient funds: balance is ${formatUsd(balance)}, this order costs ${formatUsd(price)}; top up the balance or order fewer units. Nothing was ${what}.`;
+}
+
 function utcTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
 }
@@ -78,10 +82,7 @@ export function registerOrderTools(server: McpServer, context: ServerContext): v
         const input = { serviceId: args.service_id, link: args.link, quantity: args.quantity };
         const { service, quote } = await priceOrder(context, input, extra.signal, true);
         if (quote.affordable === false && quote.balance !== undefined) {
-          return fail(
-            context,
-            `insufficient funds: balance is ${formatUsd(quote.balance)}, this order costs ${formatUsd(quote.price)}; top up the balance or order fewer units. Nothing was quoted.`,
-          );
+          return fail(context, insufficientFunds(quote.balance, quote.price, 'quoted'));
         }
         const now = context.now();
         const entries = context.ledger.entries();
@@ -200,7 +201,11 @@ export function registerOrderTools(server: McpServer, context: ServerContext): v
         const input = terms ?? { serviceId: args.service_id, link: args.link, quantity: args.quantity };
 
         // 2. Still valid against today's catalog, at the quoted price.
-        const { order, service, quote } = await priceOrder(context, input, extra.signal, false);
+        // With the balance: an order it cannot cover is not sent, and an unknown outcome can be checked against it.
+        const { order, service, quote } = await priceOrder(context, input, extra.signal, true);
+        if (quote.affordable === false && quote.balance !== undefined) {
+          return fail(context, insufficientFunds(quote.balance, quote.price, 'placed'));
+        }
         if (terms !== undefined && Math.abs(quote.price - terms.price) >= 0.005) {
           return fail(
             context,
@@ -248,7 +253,7 @@ export function registerOrderTools(server: McpServer, context: ServerContext): v
             const recorded = record(context, entry);
             return fail(
               context,
-              `the order may have been placed: ${error.message} Do not simply retry. It is recorded in the local ledger as "unknown" and counts ${formatUsd(quote.price)} against today's budget${recorded}. To find out, call get_balance: a drop of ${formatUsd(quote.price)} since the quote (${quote.balance === undefined ? 'see the quote' : formatUsd(quote.balance)}) means it was placed. An identical order is refused for ${Math.round(policy.duplicateWindowMs / 60_000)} min unless confirm_duplicate is true.`,
+              `${error.message}. It is recorded in the local ledger as "unknown" and counts ${formatUsd(quote.price)} against today's budget${recorded}. To find out, call get_balance: a drop of ${formatUsd(quote.price)}${quote.balance === undefined ? '' : ` from ${formatUsd(quote.balance)}`} means it was placed. An identical order is refused for ${Math.round(policy.duplicateWindowMs / 60_000)} min unless confirm_duplicate is true.`,
             );
           }
           const recorded = record(context, entry);
