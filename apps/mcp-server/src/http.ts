@@ -10,7 +10,8 @@ import type { Logger } from './log.js';
 import type { Runtime } from './runtime.js';
 import { createServer } from './server.js';
 
-export const API_KEY_HEADER = 'x-cappi-api-key';
+/** The header a session brings its upstream API key in (Node lower-cases incoming header names). */
+export const API_KEY_HEADER = 'X-Cappi-Api-Key';
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 const MAX_SESSIONS = 1_000;
 
@@ -101,7 +102,7 @@ export async function serveHttp(runtime: Runtime, options: HttpOptions, log: Log
       return reject(res, 400, `never put a key in the URL: send the API key in the ${API_KEY_HEADER} header`);
     }
 
-    const headerKey = header(req, API_KEY_HEADER)?.trim() || undefined;
+    const headerKey = header(req, API_KEY_HEADER.toLowerCase())?.trim() || undefined;
     if (headerKey !== undefined) log.addSecret(headerKey);
     const sessionId = header(req, 'mcp-session-id');
     if (sessionId !== undefined) {
