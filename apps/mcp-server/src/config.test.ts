@@ -59,7 +59,11 @@ describe('parseConfig', () => {
   it('gives the sandbox a ledger of its own unless one is given', () => {
     const config = parseConfig(['--sandbox'], { XDG_STATE_HOME: '/state' });
     expect(config.ledgerPath).not.toContain('/state');
-    expect(parseConfig(['--sandbox', '--state-dir', '/x'], {}).ledgerPath).toBe(join('/x', 'ledger.jsonl'));
+    expect(config.ledgerIsTemporary).toBe(true);
+    const kept = parseConfig(['--sandbox', '--state-dir', '/x'], {});
+    expect(kept.ledgerPath).toBe(join('/x', 'ledger.jsonl'));
+    expect(kept.ledgerIsTemporary).toBe(false);
+    expect(parseConfig([], KEY).ledgerIsTemporary).toBe(false);
   });
 
   it('refuses bad values instead of guessing', () => {

@@ -37,6 +37,8 @@ export interface Config {
   baseUrl: string | undefined;
   http: HttpOptions | undefined;
   ledgerPath: string;
+  /** The sandbox's own ledger, removed when the server stops. */
+  ledgerIsTemporary: boolean;
   catalogTtlMs: number;
   quoteSecret: string | undefined;
   policy: SpendingPolicy;
@@ -201,13 +203,13 @@ export function parseConfig(argv: readonly string[], env: Env): Config {
 
   const stateDir = flagOrEnv(flags['state-dir'], env, 'CAPPI_STATE_DIR');
   let ledgerPath = flagOrEnv(flags.ledger, env, 'CAPPI_LEDGER');
+  // The embedded sandbox forgets everything on exit, so its orders must not count against the real
+  // budget or trip the duplicate check of a later run: a fresh ledger per run unless one is given.
+  const ledgerIsTemporary = ledgerPath === undefined && sandbox && stateDir === undefined;
   if (ledgerPath === undefined) {
-    // The embedded sandbox forgets everything on exit, so its orders must not count against the real
-    // budget or trip the duplicate check of a later run: a fresh ledger per run unless one is given.
-    ledgerPath =
-      sandbox && stateDir === undefined
-        ? join(tmpdir(), `${SERVER_NAME}-sandbox-${process.pid}-${Date.now()}`, 'ledger.jsonl')
-        : join(stateDir ?? defaultStateDir(env), 'ledger.jsonl');
+    ledgerPath = ledgerIsTemporary
+      ? join(tmpdir(), `${SERVER_NAME}-sandbox-${process.pid}-${Date.now()}`, 'ledger.jsonl')
+      : join(stateDir ?? defaultStateDir(env), 'ledger.jsonl');
   }
 
   return {
@@ -217,6 +219,7 @@ export function parseConfig(argv: readonly string[], env: Env): Config {
     baseUrl,
     http,
     ledgerPath,
+    ledgerIsTemporary,
     catalogTtlMs:
       number(flagOrEnv(flags['catalog-ttl'], env, 'CAPPI_CATALOG_TTL_SECONDS'), '--catalog-ttl', 300, { min: 0 }) *
       1000,

@@ -39,10 +39,13 @@ export function utcDay(time: number | string): string {
 }
 
 export function openLedger(path: string): Ledger {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  let ready = false;
   return {
     path,
     append(entry) {
+      // The folder is made with the first order, so a server that never orders leaves nothing behind.
+      if (!ready) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      ready = true;
       const fd = openSync(path, 'a', 0o600);
       try {
         writeSync(fd, `${JSON.stringify(entry)}\n`);

@@ -1,5 +1,7 @@
 // Everything one process shares between its sessions: the upstream (real API or embedded sandbox), the
 // ledger, the quote signer and the order lock; and, per API key, a client with its catalog cache.
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { type CatalogCache, createCatalogCache, createResellerClient, type ResellerClient } from '@cappi-reseller/core';
 import type { Config } from './config.js';
 import { type Account, createSerializer, type ServerContext } from './context.js';
@@ -100,6 +102,7 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
     },
     async close() {
       await stopSandbox?.();
+      if (config.ledgerIsTemporary) rmSync(dirname(config.ledgerPath), { recursive: true, force: true });
     },
   };
 }
