@@ -98,7 +98,8 @@ export class CappiReseller implements INodeType {
           secrets: transport.secrets,
         });
         if (this.continueOnFail()) {
-          returnData.push({ json: errorItemJson(nodeError, error), error: nodeError, pairedItem: { item: itemIndex } });
+          // No `error` property on the item: n8n would replace the JSON with the bare message.
+          returnData.push({ json: errorItemJson(nodeError, error), pairedItem: { item: itemIndex } });
           continue;
         }
         throw nodeError;

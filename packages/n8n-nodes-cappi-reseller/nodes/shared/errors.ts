@@ -56,16 +56,20 @@ export function toNodeError(
   });
 }
 
-/** The JSON of an item that failed under "Continue On Fail": the message plus core's fields to branch on. */
+/**
+ * The JSON of an item that failed under "Continue On Fail": `error` (the message) and `details` (core's fields
+ * to branch on: code, field, min, max, balance, cost...). Only these two keys, so that n8n's "Continue (using
+ * error output)" recognises the item as an error and routes it there.
+ */
 export function errorItemJson(error: NodeApiError | NodeOperationError, cause: unknown): IDataObject {
-  const json: IDataObject = { error: error.message };
-  if (error.description) json.description = error.description;
+  const details: IDataObject = {};
+  if (error.description) details.description = error.description;
   if (isResellerError(cause)) {
     for (const [field, value] of Object.entries(cause.toJSON())) {
-      if (field !== 'name' && field !== 'message') json[field] = value as IDataObject[string];
+      if (field !== 'name' && field !== 'message') details[field] = value as IDataObject[string];
     }
   }
-  return json;
+  return { error: error.message, details };
 }
 
 function messageOf(error: ResellerError): string {
@@ -84,7 +88,9 @@ function adviceFor(error: ResellerError): string {
     case 'insufficient_funds':
       return 'Nothing was charged. Top up the balance, or order a smaller quantity.';
     case 'invalid_request':
-      return 'Nothing was sent to the API, or the API refused it; nothing was charged.';
+      return error.operation === undefined
+        ? 'Refused by the checks made before sending: nothing was placed or charged.'
+        : 'The API refused the request: nothing was placed or charged.';
     case 'rate_limited':
     case 'server':
     case 'connection':

@@ -192,17 +192,34 @@ function isTimeout(code: string | undefined, message: string): boolean {
   return code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout|timed out/i.test(message);
 }
 
-/** The code and a short message of a foreign error (n8n's, axios'), with the key redacted. */
+/**
+ * The code and a short description of a foreign error (n8n's, axios'), with the key redacted. The description
+ * never carries a raw code such as ECONNRESET: n8n replaces any message holding one with its own generic
+ * wording ("You can retry the request immediately"), which would be wrong advice for an order.
+ */
 function describeError(error: unknown, secrets: readonly string[]): { code?: string; message: string } {
   const record = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : {};
   const cause =
     typeof record.cause === 'object' && record.cause !== null ? (record.cause as Record<string, unknown>) : {};
-  const rawCode = record.code ?? cause.code;
-  const code = typeof rawCode === 'string' ? rawCode : undefined;
+  const rawCode = cause.code ?? record.code;
+  const code = typeof rawCode === 'string' && /^E[A-Z_]+$/.test(rawCode) ? rawCode : undefined;
+  if (code !== undefined) return { code, message: CODE_PHRASES[code] ?? 'the connection failed' };
   const rawMessage = typeof record.message === 'string' && record.message !== '' ? record.message : String(error);
-  const message = redact(rawMessage, secrets).slice(0, 300);
-  return code === undefined ? { message } : { code, message };
+  const message = /\bE[A-Z_]{4,}\b|getaddrinfo/i.test(rawMessage) ? 'the connection failed' : rawMessage;
+  return { message: redact(message, secrets).slice(0, 300) };
 }
+
+const CODE_PHRASES: Record<string, string> = {
+  ECONNRESET: 'the connection was reset',
+  ECONNREFUSED: 'the connection was refused',
+  ECONNABORTED: 'the request timed out or was aborted',
+  ETIMEDOUT: 'the connection timed out',
+  ENOTFOUND: 'the host name was not found',
+  EAI_AGAIN: 'the host name could not be looked up',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+  EPIPE: 'the connection broke',
+};
 
 function parseBody(body: unknown): { ok: true; value: unknown } | { ok: false } {
   if (typeof body !== 'string') return body === undefined ? { ok: false } : { ok: true, value: body };

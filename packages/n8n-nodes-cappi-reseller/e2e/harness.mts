@@ -1,0 +1,219 @@
+// Drives a real n8n from the outside: a fresh user folder per run, the packed package installed in it as a
+// community package, and n8n's own CLI (import, execute, publish, start). Nothing here imports n8n code.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { n8nBin } from './ensure-n8n.mjs';
+
+const started = Date.now();
+
+export function log(message: string): void {
+  process.stderr.write(`[e2e +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
+}
+
+export interface N8nHome {
+  name: string;
+  userFolder: string;
+  n8nDir: string;
+  env: NodeJS.ProcessEnv;
+  port: number;
+  /** Everything n8n printed, kept to check that the API key never appears in it. */
+  output: string[];
+}
+
+export interface CommandResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+/**
+ * A user folder with the package installed as n8n installs community packages: unpacked (from the tarball
+ * npm would publish) into .n8n/nodes/node_modules, and listed in .n8n/nodes/package.json.
+ */
+export async function createHome(root: string, name: string, n8nDir: string, tarball: string): Promise<N8nHome> {
+  const userFolder = join(root, name);
+  const packageDir = join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-cappi-reseller');
+  mkdirSync(packageDir, { recursive: true });
+  await run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
+  writeFileSync(
+    join(userFolder, '.n8n', 'nodes', 'package.json'),
+    `${JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-cappi-reseller': '*' } }, null, 2)}\n`,
+  );
+  return { name, userFolder, n8nDir, env: await envFor(userFolder), port: 0, output: [] };
+}
+
+/** A second user folder holding a copy of another's (same database, same encryption key), with its own ports. */
+export async function cloneHome(from: N8nHome, root: string, name: string): Promise<N8nHome> {
+  const userFolder = join(root, name);
+  cpSync(from.userFolder, userFolder, { recursive: true });
+  return { ...from, name, userFolder, env: await envFor(userFolder), output: [] };
+}
+
+async function envFor(userFolder: string): Promise<NodeJS.ProcessEnv> {
+  const env: NodeJS.ProcessEnv = {};
+  // Only what n8n needs from outside; no N8N_* of the caller leaks in.
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) {
+    if (process.env[name] !== undefined) env[name] = process.env[name];
+  }
+  return {
+    ...env,
+    N8N_USER_FOLDER: userFolder,
+    N8N_PORT: String(await freePort()),
+    N8N_LISTEN_ADDRESS: '127.0.0.1',
+    N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+    N8N_DIAGNOSTICS_ENABLED: 'false',
+    N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+    N8N_TEMPLATES_ENABLED: 'false',
+    N8N_PERSONALIZATION_ENABLED: 'false',
+    N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+    EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+    EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
+  };
+}
+
+/** Runs an n8n CLI command to completion with the Node running this test (n8n 2.41 needs Node >= 24). */
+export async function n8n(home: N8nHome, args: string[]): Promise<CommandResult> {
+  const t0 = Date.now();
+  const result = await run(process.execPath, [n8nBin(home.n8nDir), ...args], { env: home.env, allowFailure: true });
+  home.output.push(result.stdout, result.stderr);
+  log(`[${home.name}] n8n ${args.join(' ')} -> exit ${result.code} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return result;
+}
+
+export async function run(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; allowFailure?: boolean } = {},
+): Promise<CommandResult> {
+  return await new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code !== 0 && !options.allowFailure) {
+        reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stderr.slice(-2000)}`));
+      } else {
+        resolve({ code, stdout, stderr });
+      }
+    });
+  });
+}
+
+/** The run that `n8n execute` prints (after "Execution was successful" or "Execution error"), parsed. */
+export function parseRun(output: string): Run {
+  const start = output.search(/^\{\s*$/m);
+  if (start < 0) throw new Error(`no execution JSON in the output of n8n execute:\n${output.slice(-3000)}`);
+  return JSON.parse(output.slice(start, endOfJsonObject(output, start))) as Run;
+}
+
+function endOfJsonObject(text: string, start: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const char = text[i];
+    if (inString) {
+      if (char === '\\') i++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '{') depth++;
+    else if (char === '}' && --depth === 0) return i + 1;
+  }
+  throw new Error('unterminated execution JSON in the output of n8n execute');
+}
+
+export interface Item {
+  json: Record<string, unknown>;
+  pairedItem?: { item: number; input?: number } | { item: number }[];
+  error?: unknown;
+}
+
+export interface Run {
+  status: string;
+  data: {
+    resultData: {
+      error?: { message: string; description?: string; name: string; node?: { name: string } };
+      runData: Record<string, { data?: { main: (Item[] | null)[] }; error?: unknown }[]>;
+    };
+  };
+}
+
+/** The items a node put on its first output, in its `runIndex`-th run. */
+export function outputOf(runResult: Run, node: string, runIndex = 0): Item[] {
+  const runs = runResult.data.resultData.runData[node];
+  if (runs === undefined) throw new Error(`node "${node}" did not run`);
+  return runs[runIndex]?.data?.main[0] ?? [];
+}
+
+/** `n8n start`, running until stop() is called. */
+export interface N8nServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startServer(home: N8nHome): Promise<N8nServer> {
+  const t0 = Date.now();
+  const child: ChildProcess = spawn(process.execPath, [n8nBin(home.n8nDir), 'start'], {
+    env: home.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  // Kept in the user folder: read it when the trigger misbehaves (CAPPI_E2E_KEEP=1 keeps the folder).
+  const logFile = join(home.userFolder, 'n8n-start.log');
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      appendFileSync(logFile, chunk);
+      if (output.includes('Editor is now accessible')) resolve();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void exited.then((code) => reject(new Error(`n8n start exited with ${code} before it was ready:\n${output.slice(-3000)}`)));
+  });
+  log(`[${home.name}] n8n start: ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (output in ${logFile})`);
+  const url = `http://127.0.0.1:${home.env.N8N_PORT}`;
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
+      home.output.push(output);
+      log(`[${home.name}] n8n start: stopped`);
+    },
+  };
+}
+
+/** Polls `condition` until it holds, or fails after `timeoutMs` with `what`. */
+export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

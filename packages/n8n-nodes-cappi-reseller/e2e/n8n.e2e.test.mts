@@ -1,0 +1,506 @@
+// The package inside a real n8n: installed from its packed tarball as a community package, credentials
+// pointing at a running sandbox, workflows executed headlessly with `n8n execute`, and the polling trigger
+// driven by n8n's own scheduler (`n8n start`). See README.md, "Testing".
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Sandbox, type Service, startSandbox } from '@cappi-reseller/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureN8n } from './ensure-n8n.mjs';
+import {
+  cloneHome,
+  createHome,
+  type Item,
+  log,
+  type N8nHome,
+  n8n,
+  outputOf,
+  parseRun,
+  type Run,
+  run,
+  startServer,
+  waitFor,
+} from './harness.mts';
+import {
+  type CredentialRef,
+  lifecycleWorkflow,
+  type OrderInput,
+  ordersWorkflow,
+  readsWorkflow,
+  triggerWorkflow,
+  type Workflow,
+} from './workflows.mts';
+
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Canary keys: random, so a leak cannot be mistaken for anything else; alphanumeric, so URL-encoding
+// would not disguise one.
+const KEY_A = `canaryA${randomBytes(12).toString('hex')}`;
+const KEY_B = `canaryB${randomBytes(12).toString('hex')}`;
+const BALANCE = 40;
+const TRIGGER_THRESHOLD = 50;
+
+const credA: CredentialRef = { id: 'e2eCredActions01', name: 'Cappi sandbox (actions)' };
+const credB: CredentialRef = { id: 'e2eCredTrigger01', name: 'Cappi sandbox (trigger)' };
+
+let root: string;
+let sandboxA: Sandbox;
+let sandboxB: Sandbox;
+let clockOffsetB = 0;
+let homeA: N8nHome;
+let homeB: N8nHome;
+let catalog: Service[];
+let triggerPhase: Promise<TriggerOutcome>;
+
+// Services picked from the sandbox's catalog, so that the expectations follow the catalog, not constants.
+let cheap: Service & { rate: number };
+let withMinimum: Service;
+let expensive: Service & { rate: number };
+let expensiveQuantity: number;
+
+function pickServices(): void {
+  const priced = catalog.filter((s): s is Service & { rate: number } => typeof s.rate === 'number');
+  const bySmallestOrder = [...priced].sort((a, b) => a.rate * a.min - b.rate * b.min);
+  cheap = bySmallestOrder[0] as Service & { rate: number };
+  withMinimum = catalog.find((s) => s.min >= 2) as Service;
+  // An order the catalog allows (quantity within min/max) but that costs more than the balance.
+  expensive = priced.find((s) => s.rate * s.max > BALANCE + 20 && s.rate * s.min < BALANCE) as Service & { rate: number };
+  expensiveQuantity = Math.min(expensive.max, Math.max(expensive.min, Math.ceil((BALANCE + 20) / expensive.rate)));
+  expect(cheap && withMinimum && expensive).toBeTruthy();
+}
+
+/** Runs a workflow with `n8n execute` and returns the parsed run (whether it succeeded or failed). */
+async function execute(id: string, expectSuccess: boolean): Promise<Run> {
+  const result = await n8n(homeA, ['execute', `--id=${id}`, '--rawOutput']);
+  const parsed = parseRun(`${result.stdout}\n${result.stderr}`);
+  expect(parsed.status, `status of workflow ${id}`).toBe(expectSuccess ? 'success' : 'error');
+  expect(result.code, `exit code of n8n execute --id=${id}`).toBe(expectSuccess ? 0 : 1);
+  return parsed;
+}
+
+/** Request counts and orders of sandbox A before a step, to compare with after. */
+function snapshotA() {
+  return {
+    servicesList: sandboxA.requests('ServicesList'),
+    registerOrder: sandboxA.requests('RegisterOrder'),
+    orders: sandboxA.orders(KEY_A).length,
+  };
+}
+
+function pairedIndex(item: Item): number | undefined {
+  const paired = item.pairedItem;
+  return Array.isArray(paired) ? paired[0]?.item : paired?.item;
+}
+
+function list(orders: OrderInput[]): string {
+  return JSON.stringify(orders).replaceAll('"', "'");
+}
+
+beforeAll(async () => {
+  const n8nDir = ensureN8n();
+  root = mkdtempSync(join(tmpdir(), 'cappi-n8n-e2e-'));
+  log(`working in ${root}`);
+
+  sandboxA = await startSandbox({
+    seed: 7,
+    keys: [{ key: KEY_A, balance: BALANCE }],
+    orderTiming: { pendingMs: 800, deliveryMs: 2500 },
+    validateResponses: true,
+  });
+  // The trigger's sandbox runs on a clock the test can move forward, so an order's status changes on cue.
+  sandboxB = await startSandbox({
+    seed: 7,
+    keys: [{ key: KEY_B, balance: 100 }],
+    orderTiming: { pendingMs: 3_600_000, deliveryMs: 60_000 },
+    clock: () => Date.now() + clockOffsetB,
+    validateResponses: true,
+  });
+  catalog = sandboxA.catalog();
+  pickServices();
+  log(`sandboxes at ${sandboxA.url} (actions) and ${sandboxB.url} (trigger); catalog of ${catalog.length} services`);
+
+  // The package as npm would publish it: the tarball holds only the "files" of package.json.
+  const packed = await run('npm', ['pack', '--pack-destination', root, '--json'], {
+    cwd: packageDir,
+    env: { ...process.env, npm_config_loglevel: 'error' },
+  });
+  const filename = (JSON.parse(packed.stdout) as { filename: string }[])[0]?.filename ?? '';
+  const tarball = join(root, filename);
+  log(`packed ${filename}`);
+
+  homeA = await createHome(root, 'n8n-actions', n8nDir, tarball);
+  // Written outside the user folder and deleted once imported: n8n stores credentials encrypted.
+  const credentialsFile = join(root, 'credentials.json');
+  writeFileSync(
+    credentialsFile,
+    JSON.stringify([
+      { ...credA, type: 'cappiResellerApi', data: { apiKey: KEY_A, baseUrl: sandboxA.url } },
+      { ...credB, type: 'cappiResellerApi', data: { apiKey: KEY_B, baseUrl: `${sandboxB.url}/` } },
+    ]),
+  );
+  expect((await n8n(homeA, ['import:credentials', `--input=${credentialsFile}`])).code).toBe(0);
+  rmSync(credentialsFile);
+
+  // The trigger needs an order on its sandbox before it starts watching.
+  const placed = (await (
+    await fetch(`${sandboxB.url}/RegisterOrder?key=${KEY_B}&serviceId=${cheap.service}&link=https://example.com/e2e/watched&quantity=${cheap.min}`, {
+      method: 'POST',
+    })
+  ).json()) as { orderId: number };
+  expect(typeof placed.orderId, 'the order placed on the trigger sandbox').toBe('number');
+
+  const workflows: Workflow[] = [
+    readsWorkflow(credA, { query: 'like', category: 'Steam', limit: 3 }, medianRate(), cheap.service),
+    lifecycleWorkflow(credA, { serviceId: cheap.service, link: 'https://example.com/e2e/lifecycle', quantity: cheap.min }),
+    ordersWorkflow(
+      'e2eRefusalsCof01',
+      credA,
+      list([
+        { serviceId: cheap.service, link: 'https://example.com/e2e/ok', quantity: cheap.min },
+        { serviceId: withMinimum.service, link: 'https://example.com/e2e/small', quantity: withMinimum.min - 1 },
+        { serviceId: expensive.service, link: 'https://example.com/e2e/big', quantity: expensiveQuantity },
+      ]),
+      { continueOnFail: true },
+    ),
+    ordersWorkflow(
+      'e2eBadQuantity01',
+      credA,
+      list([{ serviceId: withMinimum.service, link: 'https://example.com/e2e/small', quantity: withMinimum.min - 1 }]),
+    ),
+    ordersWorkflow(
+      'e2eTooExpensive1',
+      credA,
+      list([{ serviceId: expensive.service, link: 'https://example.com/e2e/big', quantity: expensiveQuantity }]),
+    ),
+    ordersWorkflow(
+      'e2eRetryOnFail01',
+      credA,
+      list([{ serviceId: cheap.service, link: 'https://example.com/e2e/retry', quantity: cheap.min }]),
+      { retryOnFail: true },
+    ),
+    ordersWorkflow(
+      'e2eUnknownOutc01',
+      credA,
+      list([{ serviceId: cheap.service, link: 'https://example.com/e2e/dropped', quantity: cheap.min }]),
+      { continueOnFail: true },
+    ),
+    ordersWorkflow(
+      'e2eThousand00001',
+      credA,
+      `Array.from({ length: 1000 }, (_, i) => ({ serviceId: ${cheap.service}, link: 'https://example.com/e2e/bulk/' + i, quantity: ${cheap.min} }))`,
+    ),
+    triggerWorkflow(credB, TRIGGER_THRESHOLD, placed.orderId),
+  ];
+  const workflowsDir = join(root, 'workflows');
+  mkdirSync(workflowsDir);
+  for (const wf of workflows) writeFileSync(join(workflowsDir, `${wf.id}.json`), JSON.stringify(wf, null, 2));
+  expect((await n8n(homeA, ['import:workflow', '--separate', `--input=${workflowsDir}`])).code).toBe(0);
+
+  // The trigger runs in its own copy of the user folder, under `n8n start`, while the actions run here.
+  homeB = await cloneHome(homeA, root, 'n8n-trigger');
+  triggerPhase = runTriggerPhase(placed.orderId);
+  // Keep a failure for the trigger test instead of an unhandled rejection.
+  triggerPhase.catch(() => undefined);
+}, 900_000);
+
+afterAll(async () => {
+  // stop() rejects if any response the sandboxes sent broke the contract.
+  await sandboxA?.stop();
+  await sandboxB?.stop();
+  if (root && process.env.CAPPI_E2E_KEEP !== '1') rmSync(root, { recursive: true, force: true });
+}, 120_000);
+
+function medianRate(): number {
+  const rates = catalog.flatMap((s) => (typeof s.rate === 'number' ? [s.rate] : [])).sort((a, b) => a - b);
+  return rates[Math.floor(rates.length / 2)] as number;
+}
+
+describe('n8n-nodes-cappi-reseller in a real n8n 2.41.1', () => {
+  it('runs every read operation: balance, search, price filter, one service', async () => {
+    const result = await execute('e2eReads00000001', true);
+
+    expect(outputOf(result, 'Balance').map((i) => i.json)).toEqual([{ balance: BALANCE, currency: 'USD' }]);
+
+    // Search "like" in category Steam, limit 3: every result is a Steam service mentioning "like", and there
+    // are as many as the catalog holds (up to the limit).
+    const found = outputOf(result, 'Search').map((i) => i.json as unknown as Service);
+    const matching = catalog.filter(
+      (s) => s.category.toLowerCase() === 'steam' && `${s.name} ${s.category} ${s.desc ?? ''}`.toLowerCase().includes('like'),
+    );
+    expect(matching.length).toBeGreaterThan(0);
+    expect(found).toHaveLength(Math.min(3, matching.length));
+    for (const service of found) expect(matching.map((s) => s.service)).toContain(service.service);
+
+    // Max rate: exactly the services at or under it, in catalog order.
+    const maxRate = medianRate();
+    const cheapOnes = outputOf(result, 'Cheap').map((i) => (i.json as unknown as Service).service);
+    expect(cheapOnes).toEqual(catalog.filter((s) => typeof s.rate === 'number' && s.rate <= maxRate).map((s) => s.service));
+
+    expect(outputOf(result, 'Get Service').map((i) => i.json)).toEqual([{ ...cheap }]);
+  });
+
+  it('creates an order, then follows its status to completion', async () => {
+    const before = snapshotA();
+    const result = await execute('e2eLifecycle0001', true);
+
+    const [created] = outputOf(result, 'Create');
+    const orderId = created?.json.orderId as number;
+    expect(created?.json).toMatchObject({ serviceId: cheap.service, quantity: cheap.min, link: 'https://example.com/e2e/lifecycle' });
+    expect(created?.json.estimatedCost).toBeCloseTo(cheap.rate * cheap.min, 2);
+    const order = sandboxA.orders(KEY_A).find((o) => o.orderId === orderId);
+    expect(order).toMatchObject({ serviceId: cheap.service, quantity: cheap.min, link: 'https://example.com/e2e/lifecycle' });
+    expect(sandboxA.orders(KEY_A).length).toBe(before.orders + 1);
+
+    // The loop read the status until it was final; only the last read is final.
+    const reads = result.data.resultData.runData.Status ?? [];
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+    const statuses = reads.map((_, index) => outputOf(result, 'Status', index)[0]?.json);
+    expect(statuses.slice(0, -1).every((s) => s?.isFinal === false)).toBe(true);
+    const last = statuses.at(-1);
+    expect(last).toMatchObject({ orderId, isFinal: true, rawStatus: order?.status, delivered: order?.success });
+    expect(['completed', 'partial']).toContain(last?.state);
+  });
+
+  it('Continue On Fail: a refused item carries its error, the others go on, pairedItem on every item', async () => {
+    sandboxA.setBalance(KEY_A, BALANCE);
+    const before = snapshotA();
+    const items = outputOf(await execute('e2eRefusalsCof01', true), 'Create');
+
+    expect(items.map(pairedIndex)).toEqual([0, 1, 2]);
+    expect(items[0]?.json).toMatchObject({ serviceId: cheap.service, quantity: cheap.min });
+    expect(typeof items[0]?.json.orderId).toBe('number');
+
+    const small = withMinimum.min - 1;
+    expect(String(items[1]?.json.error).toLowerCase()).toContain(
+      `quantity ${small} is below the minimum of ${withMinimum.min} for service ${withMinimum.service} (allowed: ${withMinimum.min} to ${withMinimum.max})`,
+    );
+    expect(items[1]?.json.details).toMatchObject({ code: 'invalid_request', field: 'quantity', min: withMinimum.min });
+
+    expect(String(items[2]?.json.error).toLowerCase()).toContain('insufficient funds');
+    expect(items[2]?.json.details).toMatchObject({ code: 'insufficient_funds' });
+    expect(items[2]?.json.orderId).toBeUndefined();
+
+    // The bad quantity never reached the API; the order beyond the balance did, and was refused.
+    const after = snapshotA();
+    expect(after.registerOrder - before.registerOrder).toBe(2);
+    expect(after.orders - before.orders).toBe(1);
+  });
+
+  it('without Continue On Fail, a bad quantity stops the run before anything is sent', async () => {
+    const before = snapshotA();
+    const result = await execute('e2eBadQuantity01', false);
+    const error = result.data.resultData.error;
+    expect(error?.node?.name).toBe('Create');
+    expect(error?.message.toLowerCase()).toContain(`is below the minimum of ${withMinimum.min} for service ${withMinimum.service}`);
+    expect(snapshotA().registerOrder).toBe(before.registerOrder);
+  });
+
+  it('without Continue On Fail, an order beyond the balance is an error, not an item', async () => {
+    sandboxA.setBalance(KEY_A, BALANCE);
+    const before = snapshotA();
+    const result = await execute('e2eTooExpensive1', false);
+    const error = result.data.resultData.error;
+    expect(error?.name).toBe('NodeApiError');
+    expect(error?.message.toLowerCase()).toContain(`insufficient funds: balance is ${BALANCE.toFixed(2)} usd`);
+    expect(outputOf(result, 'Create')).toEqual([]);
+    const after = snapshotA();
+    expect(after.registerOrder - before.registerOrder).toBe(1);
+    expect(after.orders).toBe(before.orders);
+    expect(sandboxA.balanceOf(KEY_A)).toBe(BALANCE);
+  });
+
+  it('refuses to create orders while Retry On Fail is on, before sending anything', async () => {
+    const before = snapshotA();
+    const result = await execute('e2eRetryOnFail01', false);
+    expect(result.data.resultData.error?.message).toContain('Retry On Fail must be off');
+    expect(snapshotA()).toEqual(before);
+  });
+
+  it('reports a dropped connection after sending as "the order may have been placed", and never resends it', async () => {
+    sandboxA.setBalance(KEY_A, BALANCE);
+    sandboxA.faults.inject({ kind: 'drop_after' }, { times: 1, operation: 'RegisterOrder' });
+    const before = snapshotA();
+    const [item] = outputOf(await execute('e2eUnknownOutc01', true), 'Create');
+    expect(String(item?.json.error).toLowerCase()).toContain('the order may have been placed');
+    expect(item?.json.details).toMatchObject({ code: 'unknown_outcome', order: { serviceId: cheap.service } });
+    const after = snapshotA();
+    expect(after.registerOrder - before.registerOrder).toBe(1);
+    // It was placed indeed (the sandbox committed it before dropping the connection).
+    expect(after.orders - before.orders).toBe(1);
+  });
+
+  it('creates 1,000 orders from 1,000 items with a single ServicesList call', async () => {
+    sandboxA.setBalance(KEY_A, 100_000);
+    const before = snapshotA();
+    const items = outputOf(await execute('e2eThousand00001', true), 'Create');
+    const after = snapshotA();
+    const servicesListCalls = after.servicesList - before.servicesList;
+    log(`1,000-item order.create: ${servicesListCalls} ServicesList call(s), ${after.registerOrder - before.registerOrder} RegisterOrder calls`);
+    expect(servicesListCalls).toBe(1);
+    expect(after.registerOrder - before.registerOrder).toBe(1000);
+    expect(after.orders - before.orders).toBe(1000);
+    expect(items).toHaveLength(1000);
+    expect(items.map(pairedIndex)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(new Set(items.map((i) => i.json.orderId)).size).toBe(1000);
+    expect(items.map((i) => i.json.link)).toEqual(Array.from({ length: 1000 }, (_, i) => `https://example.com/e2e/bulk/${i}`));
+  });
+
+  it('polling trigger: the first poll is a baseline, a change fires once, the next poll does not fire again', async () => {
+    const outcome = await triggerPhase;
+    expect(outcome.polls).toEqual({ balance: 3, orderStatus: 3 });
+    const byNode = Object.fromEntries(outcome.executions.map((e) => [e.node, e.items]));
+    expect(outcome.executions).toHaveLength(2);
+    expect(byNode['Low Balance']).toEqual([
+      {
+        event: 'balanceBelowThreshold',
+        balance: 20,
+        currency: 'USD',
+        threshold: TRIGGER_THRESHOLD,
+        previousBalance: outcome.balanceBeforeDrop,
+      },
+    ]);
+    expect(byNode['Order Status']).toHaveLength(1);
+    expect(byNode['Order Status']?.[0]).toMatchObject({
+      event: 'orderStatusChanged',
+      orderId: outcome.orderId,
+      previousState: 'pending',
+      isFinal: true,
+    });
+  });
+
+  it('credential test: a good key passes, a bad key is reported clearly', async () => {
+    const outcome = await triggerPhase;
+    expect(outcome.credentialTests.good).toMatchObject({ status: 'OK' });
+    expect(outcome.credentialTests.bad).toMatchObject({ status: 'Error' });
+    expect(outcome.credentialTests.bad.message).toContain('The API key was rejected (HTTP 401)');
+  });
+
+  it('never shows the API key: not in any output, execution data, database or log of n8n', () => {
+    const leaks: string[] = [];
+    for (const home of [homeA, homeB]) {
+      for (const text of home.output) {
+        for (const key of [KEY_A, KEY_B]) if (text.includes(key)) leaks.push(`output of n8n in ${home.name}`);
+      }
+      for (const file of filesUnder(home.userFolder)) {
+        const bytes = readFileSync(file);
+        for (const key of [KEY_A, KEY_B]) if (bytes.includes(key)) leaks.push(file);
+      }
+    }
+    // The check can fail: the keys did reach the sandboxes, which saw requests carrying them.
+    expect(sandboxA.requests()).toBeGreaterThan(1000);
+    expect(leaks).toEqual([]);
+  });
+});
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat === undefined) return [];
+    // The installed package itself holds no key; skip its folder (and the symlinks n8n may keep there).
+    if (stat.isDirectory()) return name === 'node_modules' ? [] : filesUnder(path);
+    return stat.isFile() ? [path] : [];
+  });
+}
+
+interface TriggerOutcome {
+  orderId: number;
+  balanceBeforeDrop: number;
+  polls: { balance: number; orderStatus: number };
+  executions: { node: string; items: Record<string, unknown>[] }[];
+  credentialTests: { good: { status: string; message?: string }; bad: { status: string; message: string } };
+}
+
+/**
+ * Publishes the trigger workflow and runs `n8n start`: n8n polls each trigger once when it activates the
+ * workflow (the baseline), then every minute. Between the first and second poll the balance drops below the
+ * threshold and the watched order completes; the third poll sees no new change.
+ */
+async function runTriggerPhase(orderId: number): Promise<TriggerOutcome> {
+  expect((await n8n(homeB, ['publish:workflow', '--id=e2eTrigger000001'])).code).toBe(0);
+  const server = await startServer(homeB);
+  try {
+    const polls = () => ({ balance: sandboxB.requests('Balance'), orderStatus: sandboxB.requests('OrderStatus') });
+    await waitFor('the first poll', () => polls().balance >= 1 && polls().orderStatus >= 1, 60_000);
+    log('trigger: first poll done (baseline); dropping the balance and completing the order');
+    const balanceBeforeDrop = sandboxB.balanceOf(KEY_B);
+    sandboxB.setBalance(KEY_B, 20);
+    clockOffsetB += 3 * 3_600_000;
+
+    const credentialTests = await testCredentials(server.url);
+    await waitFor('the second poll', () => polls().balance >= 2 && polls().orderStatus >= 2, 75_000);
+    log('trigger: second poll done; waiting for the third');
+    await waitFor('the third poll', () => polls().balance >= 3 && polls().orderStatus >= 3, 75_000);
+    // Let the executions of the third poll (there should be none) be written.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const seen = polls();
+    await server.stop();
+    return { orderId, balanceBeforeDrop, polls: seen, executions: await triggerExecutions(), credentialTests };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
+
+/** The credential's own test, as the editor runs it ("Test" in the credential dialog), over n8n's REST API. */
+async function testCredentials(url: string): Promise<TriggerOutcome['credentialTests']> {
+  const headers = { 'content-type': 'application/json', 'browser-id': 'cappi-e2e' };
+  const setup = await fetch(`${url}/rest/owner/setup`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ email: 'e2e@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-password-123' }),
+  });
+  expect(setup.status, await setup.clone().text()).toBe(200);
+  const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const test = async (apiKey: string) => {
+    const response = await fetch(`${url}/rest/credentials/test`, {
+      method: 'POST',
+      headers: { ...headers, cookie },
+      body: JSON.stringify({
+        credentials: { id: '', name: 'test', type: 'cappiResellerApi', data: { apiKey, baseUrl: sandboxA.url } },
+      }),
+    });
+    const body = (await response.json()) as { data: { status: string; message: string } };
+    return body.data;
+  };
+  // Against sandbox A: the trigger's sandbox counts its Balance requests as polls.
+  const good = await test(KEY_A);
+  const bad = await test(`wrong${randomBytes(8).toString('hex')}`);
+  log(`credential test: good key -> ${good.status}; bad key -> ${bad.status}: ${bad.message}`);
+  return { good, bad };
+}
+
+/** The little of the sqlite3 module (n8n's own copy) used here. */
+interface Sqlite3 {
+  OPEN_READONLY: number;
+  Database: new (
+    file: string,
+    mode: number,
+  ) => {
+    all(sql: string, callback: (error: Error | null, rows: unknown[]) => void): void;
+    close(callback: () => void): void;
+  };
+}
+
+/** The executions the trigger started, read from n8n's database (n8n is stopped by then). */
+async function triggerExecutions(): Promise<TriggerOutcome['executions']> {
+  const fromN8n = createRequire(join(homeB.n8nDir, 'node_modules', 'n8n', 'package.json'));
+  const sqlite3 = fromN8n('sqlite3') as Sqlite3;
+  const { parse } = fromN8n('flatted') as { parse: (text: string) => unknown };
+  const db = new sqlite3.Database(join(homeB.userFolder, '.n8n', 'database.sqlite'), sqlite3.OPEN_READONLY);
+  const rows = await new Promise<{ id: number; mode: string; data: string }[]>((resolve, reject) =>
+    db.all(
+      "select e.id, e.mode, d.data from execution_entity e join execution_data d on d.executionId = e.id where e.workflowId = 'e2eTrigger000001' order by e.id",
+      (error, result) => (error ? reject(error) : resolve(result as { id: number; mode: string; data: string }[])),
+    ),
+  );
+  await new Promise<void>((resolve) => db.close(() => resolve()));
+  return rows.map((row) => {
+    expect(row.mode).toBe('trigger');
+    const data = parse(row.data) as Run['data'];
+    const [node, runs] = Object.entries(data.resultData.runData)[0] ?? [];
+    return { node: node ?? '', items: (runs?.[0]?.data?.main[0] ?? []).map((item) => item.json) };
+  });
+}

@@ -1,0 +1,196 @@
+// The workflows the e2e imports into n8n, as n8n stores them. Built here (not kept as JSON files) because
+// they name services picked from the sandbox's catalog at run time.
+
+const NODE = 'n8n-nodes-cappi-reseller.cappiReseller';
+const TRIGGER = 'n8n-nodes-cappi-reseller.cappiResellerTrigger';
+
+export interface CredentialRef {
+  id: string;
+  name: string;
+}
+
+type Parameters = Record<string, unknown>;
+
+interface WorkflowNode {
+  id: string;
+  name: string;
+  type: string;
+  typeVersion: number;
+  position: [number, number];
+  parameters: Parameters;
+  credentials?: Record<string, CredentialRef>;
+  onError?: 'continueRegularOutput' | 'continueErrorOutput' | 'stopWorkflow';
+  retryOnFail?: boolean;
+  webhookId?: string;
+}
+
+export interface Workflow {
+  id: string;
+  name: string;
+  active: boolean;
+  nodes: WorkflowNode[];
+  connections: Record<string, { main: { node: string; type: 'main'; index: number }[][] }>;
+  settings: Record<string, unknown>;
+}
+
+/** A workflow whose nodes run in a chain (each listed node feeds the next), plus extra connections. */
+function workflow(
+  id: string,
+  name: string,
+  chain: WorkflowNode[],
+  extra: Workflow['connections'] = {},
+): Workflow {
+  const connections: Workflow['connections'] = {};
+  chain.forEach((node, index) => {
+    node.position = [index * 220, 0];
+    const next = chain[index + 1];
+    if (next !== undefined) connections[node.name] = { main: [[{ node: next.name, type: 'main', index: 0 }]] };
+  });
+  for (const [from, value] of Object.entries(extra)) connections[from] = value;
+  return { id, name, active: false, nodes: chain, connections, settings: { executionOrder: 'v1' } };
+}
+
+let nodeCounter = 0;
+function node(name: string, type: string, typeVersion: number, parameters: Parameters): WorkflowNode {
+  nodeCounter += 1;
+  return { id: `node-${nodeCounter}`, name, type, typeVersion, position: [0, 0], parameters };
+}
+
+function start(): WorkflowNode {
+  return node('Start', 'n8n-nodes-base.manualTrigger', 1, {});
+}
+
+function cappi(name: string, credential: CredentialRef, parameters: Parameters): WorkflowNode {
+  return { ...node(name, NODE, 1, parameters), credentials: { cappiResellerApi: credential } };
+}
+
+/** Turns one item into one item per element of `list` (an n8n expression), via Edit Fields + Split Out. */
+function itemsFrom(listExpression: string): WorkflowNode[] {
+  return [
+    node('Items', 'n8n-nodes-base.set', 3.4, {
+      mode: 'raw',
+      jsonOutput: `={{ { list: ${listExpression} } }}`,
+      options: {},
+    }),
+    node('Split', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'list', options: {} }),
+  ];
+}
+
+function serviceById(id: number | string) {
+  return { __rl: true, mode: 'id', value: String(id) };
+}
+
+export interface OrderInput {
+  serviceId: number;
+  link: string;
+  quantity: number;
+}
+
+/** Order creation fed by items: serviceId, link and quantity come from each item. */
+function createFromItems(credential: CredentialRef): WorkflowNode {
+  return cappi('Create', credential, {
+    resource: 'order',
+    operation: 'create',
+    serviceId: serviceById('={{ $json.serviceId }}'),
+    link: '={{ $json.link }}',
+    quantity: '={{ $json.quantity }}',
+  });
+}
+
+/** Every read operation, in one run: balance, a search, a price filter, one service. */
+export function readsWorkflow(credential: CredentialRef, search: { query: string; category: string; limit: number }, maxRate: number, serviceId: number): Workflow {
+  const trigger = start();
+  const balance = cappi('Balance', credential, { resource: 'account', operation: 'getBalance' });
+  const searchNode = cappi('Search', credential, {
+    resource: 'service',
+    operation: 'getMany',
+    returnAll: false,
+    limit: search.limit,
+    filters: { search: search.query, category: search.category },
+  });
+  const cheap = cappi('Cheap', credential, {
+    resource: 'service',
+    operation: 'getMany',
+    returnAll: true,
+    filters: { maxRate },
+  });
+  const one = cappi('Get Service', credential, { resource: 'service', operation: 'get', serviceId: serviceById(serviceId) });
+  const wf = workflow('e2eReads00000001', 'e2e reads', [trigger]);
+  wf.nodes.push(balance, searchNode, cheap, one);
+  [balance, searchNode, cheap, one].forEach((n, i) => {
+    n.position = [220, i * 160];
+  });
+  wf.connections.Start = {
+    main: [[balance, searchNode, cheap, one].map((n) => ({ node: n.name, type: 'main' as const, index: 0 }))],
+  };
+  return wf;
+}
+
+/** Places an order, then waits and reads its status until it is final: the loop a user builds in n8n. */
+export function lifecycleWorkflow(credential: CredentialRef, order: OrderInput): Workflow {
+  const create = cappi('Create', credential, {
+    resource: 'order',
+    operation: 'create',
+    serviceId: serviceById(order.serviceId),
+    link: order.link,
+    quantity: order.quantity,
+  });
+  const wait = {
+    ...node('Wait', 'n8n-nodes-base.wait', 1.1, { resume: 'timeInterval', amount: 1, unit: 'seconds' }),
+    webhookId: '0f5d3c1e-8a4b-4c2d-9e6f-7a8b9c0d1e2f',
+  };
+  const status = cappi('Status', credential, {
+    resource: 'order',
+    operation: 'getStatus',
+    orderId: "={{ $('Create').item.json.orderId }}",
+  });
+  const isFinal = node('Final?', 'n8n-nodes-base.if', 2.2, {
+    conditions: {
+      options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+      conditions: [
+        {
+          id: 'is-final',
+          leftValue: '={{ $json.isFinal }}',
+          rightValue: '',
+          operator: { type: 'boolean', operation: 'true', singleValue: true },
+        },
+      ],
+      combinator: 'and',
+    },
+    options: {},
+  });
+  const done = node('Done', 'n8n-nodes-base.noOp', 1, {});
+  return workflow('e2eLifecycle0001', 'e2e order lifecycle', [start(), create, wait, status, isFinal, done], {
+    'Final?': {
+      main: [[{ node: 'Done', type: 'main', index: 0 }], [{ node: 'Wait', type: 'main', index: 0 }]],
+    },
+  });
+}
+
+/** order.create over several items (given as a JS expression producing the list), optionally Continue On Fail. */
+export function ordersWorkflow(
+  id: string,
+  credential: CredentialRef,
+  listExpression: string,
+  options: { continueOnFail?: boolean; retryOnFail?: boolean } = {},
+): Workflow {
+  const create = createFromItems(credential);
+  if (options.continueOnFail) create.onError = 'continueRegularOutput';
+  if (options.retryOnFail) create.retryOnFail = true;
+  return workflow(id, `e2e ${id}`, [start(), ...itemsFrom(listExpression), create]);
+}
+
+/** Two polling triggers (balance below a threshold, an order's status), polled every minute once published. */
+export function triggerWorkflow(credential: CredentialRef, threshold: number, orderId: number): Workflow {
+  const everyMinute = { item: [{ mode: 'everyMinute' }] };
+  const balance = {
+    ...node('Low Balance', TRIGGER, 1, { event: 'balanceBelow', threshold, pollTimes: everyMinute }),
+    credentials: { cappiResellerApi: credential },
+  };
+  const status = {
+    ...node('Order Status', TRIGGER, 1, { event: 'orderStatusChanged', orderIds: String(orderId), pollTimes: everyMinute }),
+    credentials: { cappiResellerApi: credential },
+  };
+  status.position = [0, 200];
+  return { id: 'e2eTrigger000001', name: 'e2e trigger', active: false, nodes: [balance, status], connections: {}, settings: { executionOrder: 'v1' } };
+}
