@@ -14,12 +14,15 @@ import { createServer } from './server.js';
 export const API_KEY_HEADER = 'X-Cappi-Api-Key';
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 const MAX_SESSIONS = 1_000;
+/** A session not heard from for this long is closed: clients that vanish without DELETE leave nothing behind. */
+const SESSION_IDLE_MS = 30 * 60_000;
 
 interface Session {
   transport: StreamableHTTPServerTransport;
   server: McpServer;
   /** Hash of the key the session was opened with: every later request must bring the same one. */
   keyHash: string | undefined;
+  lastSeen: number;
 }
 
 export interface HttpHandle {
@@ -112,6 +115,7 @@ export async function serveHttp(runtime: Runtime, options: HttpOptions, log: Log
       if (session.keyHash !== undefined && session.keyHash !== keyHash) {
         return reject(res, 403, `this session belongs to another API key: send the same ${API_KEY_HEADER} header`);
       }
+      session.lastSeen = Date.now();
       return session.transport.handleRequest(req, res);
     }
 
@@ -130,6 +134,7 @@ export async function serveHttp(runtime: Runtime, options: HttpOptions, log: Log
           transport,
           server,
           keyHash: headerKey === undefined ? undefined : hash(headerKey).toString('hex'),
+          lastSeen: Date.now(),
         });
       },
     });
@@ -153,6 +158,16 @@ export async function serveHttp(runtime: Runtime, options: HttpOptions, log: Log
     httpServer.once('error', reject);
     httpServer.listen(options.port, options.host, () => resolve());
   });
+  const sweeper = setInterval(() => {
+    const cutoff = Date.now() - SESSION_IDLE_MS;
+    for (const [id, session] of sessions) {
+      if (session.lastSeen < cutoff) {
+        sessions.delete(id);
+        void session.server.close().catch(() => undefined);
+      }
+    }
+  }, 60_000);
+  sweeper.unref();
   const address = httpServer.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
@@ -161,6 +176,7 @@ export async function serveHttp(runtime: Runtime, options: HttpOptions, log: Log
   return {
     url,
     async close() {
+      clearInterval(sweeper);
       await Promise.all([...sessions.values()].map((session) => session.server.close().catch(() => undefined)));
       sessions.clear();
       httpServer.closeAllConnections();

@@ -89,3 +89,16 @@ describe('accountOf', () => {
     expect(accountOf(key)).not.toBe(accountOf(`${key}x`));
   });
 });
+
+describe('a ledger that cannot be used', () => {
+  it('says so when read, and before an order rather than after', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ledger-test-'));
+    dirs.push(dir);
+    const ledger = openLedger(dir); // a folder, not a file
+    expect(() => ledger.entries()).toThrow(`the order ledger ${dir} cannot be read`);
+    expect(() => ledger.assertWritable()).toThrow();
+    const fine = openLedger(join(dir, 'sub', 'ledger.jsonl'));
+    expect(() => fine.assertWritable()).not.toThrow();
+    expect(fine.entries()).toEqual([]);
+  });
+});

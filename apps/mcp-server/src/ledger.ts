@@ -25,6 +25,8 @@ export interface LedgerEntry {
 
 export interface Ledger {
   readonly path: string;
+  /** Throws when the ledger cannot be written: checked before an order is sent, not after. */
+  assertWritable(): void;
   append(entry: LedgerEntry): void;
   entries(): LedgerEntry[];
 }
@@ -39,14 +41,18 @@ export function utcDay(time: number | string): string {
 }
 
 export function openLedger(path: string): Ledger {
-  let ready = false;
+  // The folder is made with the first order, so a server that never orders leaves nothing behind.
+  const open = () => {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    return openSync(path, 'a', 0o600);
+  };
   return {
     path,
+    assertWritable() {
+      closeSync(open());
+    },
     append(entry) {
-      // The folder is made with the first order, so a server that never orders leaves nothing behind.
-      if (!ready) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-      ready = true;
-      const fd = openSync(path, 'a', 0o600);
+      const fd = open();
       try {
         writeSync(fd, `${JSON.stringify(entry)}\n`);
         fsyncSync(fd);
@@ -60,7 +66,8 @@ export function openLedger(path: string): Ledger {
         text = readFileSync(path, 'utf8');
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-        throw error;
+        // Without the ledger the budget and the duplicate check are unknown: nothing may be ordered.
+        throw new Error(`the order ledger ${path} cannot be read (${(error as Error).message})`);
       }
       const entries: LedgerEntry[] = [];
       for (const line of text.split('\n')) {

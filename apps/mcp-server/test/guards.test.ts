@@ -248,6 +248,23 @@ describe('confirmation by elicitation', () => {
   });
 });
 
+describe('a ledger that cannot be written', () => {
+  it('means no order is sent', async () => {
+    const dir = tempDir();
+    try {
+      // A folder where the ledger file should be: it can be neither read nor appended to.
+      const broken = await server({ args: ['--ledger', dir, '--allow-unquoted-orders'] });
+      const before = committed();
+      const order = await broken.call('register_order', { service_id: STEAM_LIKES, link: freshLink(), quantity: 10 });
+      expect(order.isError).toBe(true);
+      expect(textOf(order)).toContain(`the order ledger ${dir} cannot be`);
+      expect(committed()).toBe(before);
+    } finally {
+      removeDir(dir);
+    }
+  });
+});
+
 describe('an unknown outcome', () => {
   it('says the order may have been placed, records it, counts it, and refuses a blind retry', async () => {
     const orders = await server({ args: ['--daily-budget-usd', '1.5'] });

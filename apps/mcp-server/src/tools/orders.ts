@@ -245,6 +245,15 @@ export function registerOrderTools(server: McpServer, context: ServerContext): v
             ...(context.sandbox ? { sandbox: true as const } : {}),
           };
           try {
+            context.ledger.assertWritable();
+          } catch (error) {
+            return fail(
+              context,
+              `nothing was placed: the order ledger ${context.ledger.path} cannot be written (${(error as Error).message}), and no order is sent that could not be recorded. Ask the operator to fix it or set --ledger.`,
+            );
+          }
+          try {
+            // No abort signal: once sent, cancelling could only turn a placed order into an unknown one.
             const placed = await context.account.client.registerOrder(order);
             entry.orderId = placed.orderId;
           } catch (error) {
