@@ -192,7 +192,9 @@ export async function startServer(home: N8nHome): Promise<N8nServer> {
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    void exited.then((code) => reject(new Error(`n8n start exited with ${code} before it was ready:\n${output.slice(-3000)}`)));
+    void exited.then((code) =>
+      reject(new Error(`n8n start exited with ${code} before it was ready:\n${output.slice(-3000)}`)),
+    );
   });
   log(`[${home.name}] n8n start: ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (output in ${logFile})`);
   const url = `http://127.0.0.1:${home.env.N8N_PORT}`;
@@ -210,7 +212,11 @@ export async function startServer(home: N8nHome): Promise<N8nServer> {
 }
 
 /** Polls `condition` until it holds, or fails after `timeoutMs` with `what`. */
-export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+export async function waitFor(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);

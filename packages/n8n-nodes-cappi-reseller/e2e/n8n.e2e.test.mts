@@ -66,7 +66,9 @@ function pickServices(): void {
   cheap = bySmallestOrder[0] as Service & { rate: number };
   withMinimum = catalog.find((s) => s.min >= 2) as Service;
   // An order the catalog allows (quantity within min/max) but that costs more than the balance.
-  expensive = priced.find((s) => s.rate * s.max > BALANCE + 20 && s.rate * s.min < BALANCE) as Service & { rate: number };
+  expensive = priced.find((s) => s.rate * s.max > BALANCE + 20 && s.rate * s.min < BALANCE) as Service & {
+    rate: number;
+  };
   expensiveQuantity = Math.min(expensive.max, Math.max(expensive.min, Math.ceil((BALANCE + 20) / expensive.rate)));
   expect(cheap && withMinimum && expensive).toBeTruthy();
 }
@@ -145,15 +147,22 @@ beforeAll(async () => {
 
   // The trigger needs an order on its sandbox before it starts watching.
   const placed = (await (
-    await fetch(`${sandboxB.url}/RegisterOrder?key=${KEY_B}&serviceId=${cheap.service}&link=https://example.com/e2e/watched&quantity=${cheap.min}`, {
-      method: 'POST',
-    })
+    await fetch(
+      `${sandboxB.url}/RegisterOrder?key=${KEY_B}&serviceId=${cheap.service}&link=https://example.com/e2e/watched&quantity=${cheap.min}`,
+      {
+        method: 'POST',
+      },
+    )
   ).json()) as { orderId: number };
   expect(typeof placed.orderId, 'the order placed on the trigger sandbox').toBe('number');
 
   const workflows: Workflow[] = [
     readsWorkflow(credA, { query: 'like', category: 'Steam', limit: 3 }, medianRate(), cheap.service),
-    lifecycleWorkflow(credA, { serviceId: cheap.service, link: 'https://example.com/e2e/lifecycle', quantity: cheap.min }),
+    lifecycleWorkflow(credA, {
+      serviceId: cheap.service,
+      link: 'https://example.com/e2e/lifecycle',
+      quantity: cheap.min,
+    }),
     ordersWorkflow(
       'e2eRefusalsCof01',
       credA,
@@ -227,7 +236,9 @@ describe('n8n-nodes-cappi-reseller in a real n8n 2.41.1', () => {
     // are as many as the catalog holds (up to the limit).
     const found = outputOf(result, 'Search').map((i) => i.json as unknown as Service);
     const matching = catalog.filter(
-      (s) => s.category.toLowerCase() === 'steam' && `${s.name} ${s.category} ${s.desc ?? ''}`.toLowerCase().includes('like'),
+      (s) =>
+        s.category.toLowerCase() === 'steam' &&
+        `${s.name} ${s.category} ${s.desc ?? ''}`.toLowerCase().includes('like'),
     );
     expect(matching.length).toBeGreaterThan(0);
     expect(found).toHaveLength(Math.min(3, matching.length));
@@ -236,7 +247,9 @@ describe('n8n-nodes-cappi-reseller in a real n8n 2.41.1', () => {
     // Max rate: exactly the services at or under it, in catalog order.
     const maxRate = medianRate();
     const cheapOnes = outputOf(result, 'Cheap').map((i) => (i.json as unknown as Service).service);
-    expect(cheapOnes).toEqual(catalog.filter((s) => typeof s.rate === 'number' && s.rate <= maxRate).map((s) => s.service));
+    expect(cheapOnes).toEqual(
+      catalog.filter((s) => typeof s.rate === 'number' && s.rate <= maxRate).map((s) => s.service),
+    );
 
     expect(outputOf(result, 'Get Service').map((i) => i.json)).toEqual([{ ...cheap }]);
   });
@@ -247,10 +260,18 @@ describe('n8n-nodes-cappi-reseller in a real n8n 2.41.1', () => {
 
     const [created] = outputOf(result, 'Create');
     const orderId = created?.json.orderId as number;
-    expect(created?.json).toMatchObject({ serviceId: cheap.service, quantity: cheap.min, link: 'https://example.com/e2e/lifecycle' });
+    expect(created?.json).toMatchObject({
+      serviceId: cheap.service,
+      quantity: cheap.min,
+      link: 'https://example.com/e2e/lifecycle',
+    });
     expect(created?.json.estimatedCost).toBeCloseTo(cheap.rate * cheap.min, 2);
     const order = sandboxA.orders(KEY_A).find((o) => o.orderId === orderId);
-    expect(order).toMatchObject({ serviceId: cheap.service, quantity: cheap.min, link: 'https://example.com/e2e/lifecycle' });
+    expect(order).toMatchObject({
+      serviceId: cheap.service,
+      quantity: cheap.min,
+      link: 'https://example.com/e2e/lifecycle',
+    });
     expect(sandboxA.orders(KEY_A).length).toBe(before.orders + 1);
 
     // The loop read the status until it was final; only the last read is final.
@@ -293,7 +314,9 @@ describe('n8n-nodes-cappi-reseller in a real n8n 2.41.1', () => {
     const result = await execute('e2eBadQuantity01', false);
     const error = result.data.resultData.error;
     expect(error?.node?.name).toBe('Create');
-    expect(error?.message.toLowerCase()).toContain(`is below the minimum of ${withMinimum.min} for service ${withMinimum.service}`);
+    expect(error?.message.toLowerCase()).toContain(
+      `is below the minimum of ${withMinimum.min} for service ${withMinimum.service}`,
+    );
     expect(snapshotA().registerOrder).toBe(before.registerOrder);
   });
 
@@ -337,14 +360,18 @@ describe('n8n-nodes-cappi-reseller in a real n8n 2.41.1', () => {
     const items = outputOf(await execute('e2eThousand00001', true), 'Create');
     const after = snapshotA();
     const servicesListCalls = after.servicesList - before.servicesList;
-    log(`1,000-item order.create: ${servicesListCalls} ServicesList call(s), ${after.registerOrder - before.registerOrder} RegisterOrder calls`);
+    log(
+      `1,000-item order.create: ${servicesListCalls} ServicesList call(s), ${after.registerOrder - before.registerOrder} RegisterOrder calls`,
+    );
     expect(servicesListCalls).toBe(1);
     expect(after.registerOrder - before.registerOrder).toBe(1000);
     expect(after.orders - before.orders).toBe(1000);
     expect(items).toHaveLength(1000);
     expect(items.map(pairedIndex)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     expect(new Set(items.map((i) => i.json.orderId)).size).toBe(1000);
-    expect(items.map((i) => i.json.link)).toEqual(Array.from({ length: 1000 }, (_, i) => `https://example.com/e2e/bulk/${i}`));
+    expect(items.map((i) => i.json.link)).toEqual(
+      Array.from({ length: 1000 }, (_, i) => `https://example.com/e2e/bulk/${i}`),
+    );
   });
 
   it('polling trigger: the first poll is a baseline, a change fires once, the next poll does not fire again', async () => {
@@ -450,7 +477,12 @@ async function testCredentials(url: string): Promise<TriggerOutcome['credentialT
   const setup = await fetch(`${url}/rest/owner/setup`, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ email: 'e2e@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-password-123' }),
+    body: JSON.stringify({
+      email: 'e2e@example.com',
+      firstName: 'E2E',
+      lastName: 'Owner',
+      password: 'E2e-password-123',
+    }),
   });
   expect(setup.status, await setup.clone().text()).toBe(200);
   const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0] ?? '';

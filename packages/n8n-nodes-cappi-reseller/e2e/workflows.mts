@@ -34,12 +34,7 @@ export interface Workflow {
 }
 
 /** A workflow whose nodes run in a chain (each listed node feeds the next), plus extra connections. */
-function workflow(
-  id: string,
-  name: string,
-  chain: WorkflowNode[],
-  extra: Workflow['connections'] = {},
-): Workflow {
+function workflow(id: string, name: string, chain: WorkflowNode[], extra: Workflow['connections'] = {}): Workflow {
   const connections: Workflow['connections'] = {};
   chain.forEach((node, index) => {
     node.position = [index * 220, 0];
@@ -98,7 +93,12 @@ function createFromItems(credential: CredentialRef): WorkflowNode {
 }
 
 /** Every read operation, in one run: balance, a search, a price filter, one service. */
-export function readsWorkflow(credential: CredentialRef, search: { query: string; category: string; limit: number }, maxRate: number, serviceId: number): Workflow {
+export function readsWorkflow(
+  credential: CredentialRef,
+  search: { query: string; category: string; limit: number },
+  maxRate: number,
+  serviceId: number,
+): Workflow {
   const trigger = start();
   const balance = cappi('Balance', credential, { resource: 'account', operation: 'getBalance' });
   const searchNode = cappi('Search', credential, {
@@ -114,7 +114,11 @@ export function readsWorkflow(credential: CredentialRef, search: { query: string
     returnAll: true,
     filters: { maxRate },
   });
-  const one = cappi('Get Service', credential, { resource: 'service', operation: 'get', serviceId: serviceById(serviceId) });
+  const one = cappi('Get Service', credential, {
+    resource: 'service',
+    operation: 'get',
+    serviceId: serviceById(serviceId),
+  });
   const wf = workflow('e2eReads00000001', 'e2e reads', [trigger]);
   wf.nodes.push(balance, searchNode, cheap, one);
   [balance, searchNode, cheap, one].forEach((n, i) => {
@@ -188,9 +192,20 @@ export function triggerWorkflow(credential: CredentialRef, threshold: number, or
     credentials: { cappiResellerApi: credential },
   };
   const status = {
-    ...node('Order Status', TRIGGER, 1, { event: 'orderStatusChanged', orderIds: String(orderId), pollTimes: everyMinute }),
+    ...node('Order Status', TRIGGER, 1, {
+      event: 'orderStatusChanged',
+      orderIds: String(orderId),
+      pollTimes: everyMinute,
+    }),
     credentials: { cappiResellerApi: credential },
   };
   status.position = [0, 200];
-  return { id: 'e2eTrigger000001', name: 'e2e trigger', active: false, nodes: [balance, status], connections: {}, settings: { executionOrder: 'v1' } };
+  return {
+    id: 'e2eTrigger000001',
+    name: 'e2e trigger',
+    active: false,
+    nodes: [balance, status],
+    connections: {},
+    settings: { executionOrder: 'v1' },
+  };
 }

@@ -33,8 +33,8 @@ interface CommonDetails {
 export class ResellerError extends Error {
   override name = 'ResellerError';
   readonly code: ErrorCode;
-  readonly operation?: OperationName;
-  readonly status?: number;
+  declare readonly operation?: OperationName;
+  declare readonly status?: number;
   readonly retryable: boolean;
 
   constructor(code: ErrorCode, message: string, details: CommonDetails & { retryable?: boolean } = {}) {
@@ -68,9 +68,9 @@ export class AuthenticationError extends ResellerError {
 
 export class InsufficientFundsError extends ResellerError {
   override name = 'InsufficientFundsError';
-  readonly balance?: number;
-  readonly cost?: number;
-  readonly currency?: string;
+  declare readonly balance?: number;
+  declare readonly cost?: number;
+  declare readonly currency?: string;
   constructor(message: string, details: CommonDetails & { balance?: number; cost?: number; currency?: string } = {}) {
     super('insufficient_funds', message, details);
     if (details.balance !== undefined) this.balance = details.balance;
@@ -81,10 +81,10 @@ export class InsufficientFundsError extends ResellerError {
 
 export class InvalidRequestError extends ResellerError {
   override name = 'InvalidRequestError';
-  readonly field?: OrderField;
-  readonly serviceId?: number;
-  readonly min?: number;
-  readonly max?: number;
+  declare readonly field?: OrderField;
+  declare readonly serviceId?: number;
+  declare readonly min?: number;
+  declare readonly max?: number;
   constructor(
     message: string,
     details: CommonDetails & { field?: OrderField; serviceId?: number; min?: number; max?: number } = {},
@@ -99,7 +99,7 @@ export class InvalidRequestError extends ResellerError {
 
 export class NotFoundError extends ResellerError {
   override name = 'NotFoundError';
-  readonly orderId?: number;
+  declare readonly orderId?: number;
   constructor(message: string, details: CommonDetails & { orderId?: number } = {}) {
     super('not_found', message, details);
     if (details.orderId !== undefined) this.orderId = details.orderId;
@@ -109,7 +109,7 @@ export class NotFoundError extends ResellerError {
 export class RateLimitedError extends ResellerError {
   override name = 'RateLimitedError';
   /** How long the API asked to wait (its Retry-After), in ms. */
-  readonly retryAfterMs?: number;
+  declare readonly retryAfterMs?: number;
   constructor(message: string, details: CommonDetails & { retryAfterMs?: number } = {}) {
     super('rate_limited', message, { ...details, retryable: true });
     if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
@@ -120,7 +120,7 @@ export class ServerError extends ResellerError {
   override name = 'ServerError';
   declare readonly status: number;
   /** How long the API asked to wait (a 503's Retry-After), in ms. */
-  readonly retryAfterMs?: number;
+  declare readonly retryAfterMs?: number;
   constructor(message: string, details: CommonDetails & { status: number; retryAfterMs?: number }) {
     super('server', message, { ...details, retryable: true });
     if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
@@ -198,18 +198,21 @@ export function errorFromHttp(status: number, body: unknown, context: HttpErrorC
   const { operation } = context;
   const problem = asProblem(body);
   const said = problemSummary(problem);
-  const because = said === '' ? '' : `: ${said}`;
+  const apiSaid = said === '' ? '' : ` (the API said: ${said})`;
   const common = { operation, status };
 
   if (status === 401 || status === 403) {
-    return new AuthenticationError(`the API key was rejected (HTTP ${status}): check CAPPI_API_KEY${because}`, common);
+    return new AuthenticationError(`the API key was rejected (HTTP ${status}): check CAPPI_API_KEY${apiSaid}`, common);
   }
   if (status === 400 || status === 422) {
     const field = firstKnownField(problem);
-    return new InvalidRequestError(`the API rejected the ${operation} request (HTTP ${status})${because}`, {
-      ...common,
-      ...(field === undefined ? {} : { field }),
-    });
+    return new InvalidRequestError(
+      `the API rejected the ${operation} request (HTTP ${status})${said === '' ? '' : `: ${said}`}`,
+      {
+        ...common,
+        ...(field === undefined ? {} : { field }),
+      },
+    );
   }
   if (status === 404) {
     if (operation === 'OrderStatus' && context.orderId !== undefined) {
@@ -221,20 +224,21 @@ export function errorFromHttp(status: number, body: unknown, context: HttpErrorC
     return new NotFoundError(`the API has no ${operation} endpoint at this address (HTTP 404): check baseUrl`, common);
   }
   if (status === 429) {
-    const wait = context.retryAfterMs === undefined ? '' : `; the API asked to wait ${formatWait(context.retryAfterMs)}`;
+    const wait =
+      context.retryAfterMs === undefined ? '' : `; the API asked to wait ${formatWait(context.retryAfterMs)}`;
     return new RateLimitedError(`the API is rate limiting requests (HTTP 429)${wait}: slow down and try again later`, {
       ...common,
       ...(context.retryAfterMs === undefined ? {} : { retryAfterMs: context.retryAfterMs }),
     });
   }
   if (status === 408 || status >= 500) {
-    return new ServerError(`the API failed to handle ${operation} (HTTP ${status})${because}: try again later`, {
+    return new ServerError(`the API failed to handle ${operation} (HTTP ${status})${apiSaid}; try again later`, {
       ...common,
       ...(context.retryAfterMs === undefined ? {} : { retryAfterMs: context.retryAfterMs }),
     });
   }
   return new InvalidResponseError(
-    `the API answered ${operation} with an unexpected HTTP ${status}${because}: check baseUrl`,
+    `the API answered ${operation} with an unexpected HTTP ${status}${apiSaid}: check baseUrl`,
     common,
   );
 }
@@ -271,14 +275,11 @@ export function errorFromRefusal(result: RegisterOrderResult, context: RefusalCo
   }
   const field = said === undefined ? undefined : guessField(said);
   const serviceId = context.order?.serviceId;
-  return new InvalidRequestError(
-    `the order was refused, nothing was placed: ${said ?? 'the API gave no reason'}`,
-    {
-      operation,
-      ...(field === undefined ? {} : { field }),
-      ...(serviceId === undefined ? {} : { serviceId }),
-    },
-  );
+  return new InvalidRequestError(`the order was refused, nothing was placed: ${said ?? 'the API gave no reason'}`, {
+    operation,
+    ...(field === undefined ? {} : { field }),
+    ...(serviceId === undefined ? {} : { serviceId }),
+  });
 }
 
 function formatMoney(amount: number, currency: string): string {
