@@ -26,14 +26,15 @@ const orderShape = {
   quantity: z.number().int().min(1),
 };
 
-/** Prices an order against the catalog and balance; throws core's InvalidRequestError when not allowed. */
-async function priceOrder(context: ServerContext, input: unknown, signal: AbortSignal, withBalance: boolean) {
+/**
+ * Prices an order against the catalog and the current balance; throws core's InvalidRequestError when the
+ * service does not allow it. The balance is read fresh: an order it cannot cover is never sent, and an unknown
+ * outcome can be checked against it.
+ */
+async function priceOrder(context: ServerContext, input: unknown, signal: AbortSignal) {
   const order: OrderRequest = validateOrderInput(input);
   const { client, catalog } = context.account;
-  const [services, balance] = await Promise.all([
-    catalog.get({ signal }),
-    withBalance ? client.getBalance({ signal }) : undefined,
-  ]);
+  const [services, balance] = await Promise.all([catalog.get({ signal }), client.getBalance({ signal })]);
   const service = findService(services, order.serviceId);
   assertOrderAllowed(order, service); // unknown service, quantity outside min/max: a sentence from core
   const quote = quoteOrder(order, service as Service, balance);
@@ -80,7 +81,7 @@ export function registerOrderTools(server: McpServer, context: ServerContext): v
     async (args, extra) => {
       try {
         const input = { serviceId: args.service_id, link: args.link, quantity: args.quantity };
-        const { service, quote } = await priceOrder(context, input, extra.signal, true);
+        const { service, quote } = await priceOrder(context, input, extra.signal);
         if (quote.affordable === false && quote.balance !== undefined) {
           return fail(context, insufficientFunds(quote.balance, quote.price, 'quoted'));
         }
@@ -201,8 +202,7 @@ export function registerOrderTools(server: McpServer, context: ServerContext): v
         const input = terms ?? { serviceId: args.service_id, link: args.link, quantity: args.quantity };
 
         // 2. Still valid against today's catalog, at the quoted price.
-        // With the balance: an order it cannot cover is not sent, and an unknown outcome can be checked against it.
-        const { order, service, quote } = await priceOrder(context, input, extra.signal, true);
+        const { order, service, quote } = await priceOrder(context, input, extra.signal);
         if (quote.affordable === false && quote.balance !== undefined) {
           return fail(context, insufficientFunds(quote.balance, quote.price, 'placed'));
         }
