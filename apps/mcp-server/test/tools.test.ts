@@ -240,7 +240,7 @@ describe('register_order and get_order_status', () => {
       expect(result.isError).toBeFalsy();
       expect(result.structuredContent).toMatchObject({ final: false, state: 'in_progress' });
       expect(textOf(result)).toContain('Not final after 2 s; call again');
-      expect(progress.length).toBeGreaterThanOrEqual(2);
+      expect(progress.length).toBeGreaterThanOrEqual(1);
     } finally {
       await other.close();
       await slow.stop();
