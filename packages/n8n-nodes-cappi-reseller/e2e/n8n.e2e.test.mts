@@ -201,6 +201,7 @@ beforeAll(async () => {
       `Array.from({ length: 1000 }, (_, i) => ({ serviceId: ${cheap.service}, link: 'https://example.com/e2e/bulk/' + i, quantity: ${cheap.min} }))`,
     ),
     triggerWorkflow(credB, TRIGGER_THRESHOLD, placed.orderId),
+    readmeExample(),
   ];
   const workflowsDir = join(root, 'workflows');
   mkdirSync(workflowsDir);
@@ -220,6 +221,20 @@ afterAll(async () => {
   await sandboxB?.stop();
   if (root && process.env.CAPPI_E2E_KEEP !== '1') rmSync(root, { recursive: true, force: true });
 }, 120_000);
+
+/** The example workflow of README.md, exactly as a reader would paste it, with the credential chosen. */
+function readmeExample(): Workflow {
+  const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
+  const block = /<!-- example-workflow:start -->\s*```json\n([\s\S]*?)\n```\s*<!-- example-workflow:end -->/.exec(
+    readme,
+  );
+  expect(block, 'the example workflow block of README.md').not.toBeNull();
+  const example = JSON.parse(block?.[1] ?? '') as Omit<Workflow, 'id' | 'active'>;
+  for (const node of example.nodes) {
+    if (node.credentials?.cappiResellerApi) node.credentials.cappiResellerApi = credA;
+  }
+  return { ...example, id: 'e2eReadmeExample', active: false };
+}
 
 function medianRate(): number {
   const rates = catalog.flatMap((s) => (typeof s.rate === 'number' ? [s.rate] : [])).sort((a, b) => a - b);
@@ -372,6 +387,22 @@ describe('n8n-nodes-cappi-reseller in a real n8n 2.41.1', () => {
     expect(items.map((i) => i.json.link)).toEqual(
       Array.from({ length: 1000 }, (_, i) => `https://example.com/e2e/bulk/${i}`),
     );
+  });
+
+  it('runs the example workflow of the README', async () => {
+    sandboxA.setBalance(KEY_A, BALANCE);
+    const before = snapshotA();
+    const result = await execute('e2eReadmeExample', true);
+    const [service] = outputOf(result, 'Find Service').map((i) => i.json as unknown as Service);
+    const [created] = outputOf(result, 'Create Order');
+    expect(created?.json).toMatchObject({ serviceId: service?.service, quantity: service?.min });
+    expect(snapshotA().orders).toBe(before.orders + 1);
+    const reads = result.data.resultData.runData['Get Status'] ?? [];
+    expect(outputOf(result, 'Get Status', reads.length - 1)[0]?.json).toMatchObject({
+      orderId: created?.json.orderId,
+      isFinal: true,
+    });
+    expect(outputOf(result, 'Done')).toHaveLength(1);
   });
 
   it('polling trigger: the first poll is a baseline, a change fires once, the next poll does not fire again', async () => {
