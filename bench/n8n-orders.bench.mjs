@@ -11,7 +11,7 @@
 // the time of the ordering node alone and the time of the whole `n8n execute` process are printed too.
 //
 //   pnpm turbo run build --filter=n8n-nodes-cappi-reseller --filter=@cappi-reseller/sandbox
-//   node bench/n8n-orders.bench.mjs [--rounds 5] [--items 1000] [--keep]
+//   node bench/n8n-orders.bench.mjs [--rounds 5] [--items 1000] [--keep] [--expression-engine legacy|vm]
 //
 // Needs Node 24 (n8n 2.41 does) and, the first time, the npm registry: n8n is installed once into
 // ${XDG_CACHE_HOME:-~/.cache}/cappi-reseller/ (about 3 minutes), as by the n8n e2e.
@@ -30,6 +30,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     items: { type: 'string', default: '1000' },
     keep: { type: 'boolean', default: false },
+    // n8n 2.41.1 evaluates expressions in an isolated-vm isolate by default ('vm'); 'legacy' is the old in-process one.
+    'expression-engine': { type: 'string' },
   },
 });
 const rounds = Number(values.rounds);
@@ -170,6 +172,7 @@ try {
   });
   const tarball = join(root, JSON.parse(packed.stdout)[0].filename);
   const home = await createHome(root, 'n8n-bench', n8nDir, tarball);
+  if (values['expression-engine'] !== undefined) home.env.N8N_EXPRESSION_ENGINE = values['expression-engine'];
 
   async function n8nCommand(args) {
     const started = process.hrtime.bigint();
@@ -269,7 +272,8 @@ try {
     `${ms(m.processMs).padStart(13)}`;
   print(
     `n8n ${N8N_VERSION}, Node ${process.version}: ${count(itemCount)} orders in one execution, ${rounds} rounds ` +
-      'alternating which goes first; sandbox on loopback',
+      'alternating which goes first; sandbox on loopback' +
+      (values['expression-engine'] === undefined ? '' : `; N8N_EXPRESSION_ENGINE=${values['expression-engine']}`),
     '',
     `${'round'.padEnd(8)}${'subject'.padEnd(26)}${'execution'.padStart(11)}${'order node'.padStart(12)}` +
       `${'n8n process'.padStart(13)}   checks`,
