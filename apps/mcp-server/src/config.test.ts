@@ -22,6 +22,15 @@ describe('parseConfig', () => {
       duplicateWindowMs: 600_000,
     });
     expect(config.ledgerPath).toBe(join('/state', 'cappi-reseller-mcp', 'ledger.jsonl'));
+    expect(config.retries).toBe(2);
+  });
+
+  it('takes the number of read retries from --retries or CAPPI_RETRIES, within 0 to 10', () => {
+    expect(parseConfig([], { ...KEY, CAPPI_RETRIES: '6' }).retries).toBe(6);
+    expect(parseConfig(['--retries', '0'], { ...KEY, CAPPI_RETRIES: '6' }).retries).toBe(0);
+    expect(() => parseConfig(['--retries', '11'], KEY)).toThrow(/--retries must be at most 10/);
+    expect(() => parseConfig(['--retries', '1.5'], KEY)).toThrow(/--retries must be an integer >= 0/);
+    expect(() => parseConfig([], { ...KEY, CAPPI_RETRIES: '-1' })).toThrow(/--retries must be an integer >= 0/);
   });
 
   it('reads the environment, and flags win over it', () => {

@@ -40,6 +40,8 @@ export interface Config {
   /** The sandbox's own ledger, removed when the server stops. */
   ledgerIsTemporary: boolean;
   catalogTtlMs: number;
+  /** Extra attempts of a failed read (balance, catalog, order status); orders are never retried. */
+  retries: number;
   quoteSecret: string | undefined;
   policy: SpendingPolicy;
 }
@@ -84,6 +86,8 @@ State
   --ledger <file>                 the order ledger, JSON lines (default <state-dir>/ledger.jsonl; with --sandbox a
                                   fresh temporary file)                              env CAPPI_LEDGER
   --catalog-ttl <seconds>         how long the catalog is cached (default 300)       env CAPPI_CATALOG_TTL_SECONDS
+  --retries <n>                   extra attempts of a failed read, 0 to 10 (default 2); orders are never retried
+                                                                                     env CAPPI_RETRIES
 
   -h, --help                      this text
   -v, --version                   the version
@@ -223,9 +227,19 @@ export function parseConfig(argv: readonly string[], env: Env): Config {
     catalogTtlMs:
       number(flagOrEnv(flags['catalog-ttl'], env, 'CAPPI_CATALOG_TTL_SECONDS'), '--catalog-ttl', 300, { min: 0 }) *
       1000,
+    retries: retriesOf(flagOrEnv(flags.retries, env, 'CAPPI_RETRIES')),
     quoteSecret: env.CAPPI_QUOTE_SECRET?.trim() || undefined,
     policy,
   };
+}
+
+/** Each retry waits (backoff, or a Retry-After up to 5 s): more than 10 would outlast a client's request timeout. */
+export const MAX_RETRIES = 10;
+
+function retriesOf(raw: string | undefined): number {
+  const retries = number(raw, '--retries', 2, { min: 0, integer: true });
+  if (retries > MAX_RETRIES) throw new ConfigError(`--retries must be at most ${MAX_RETRIES} (got "${raw}")`);
+  return retries;
 }
 
 function parseFlags(argv: readonly string[]) {
@@ -253,6 +267,7 @@ function parseFlags(argv: readonly string[]) {
       'state-dir': { type: 'string' },
       ledger: { type: 'string' },
       'catalog-ttl': { type: 'string' },
+      retries: { type: 'string' },
     },
   });
 }

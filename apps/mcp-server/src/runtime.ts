@@ -56,7 +56,7 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
           ...(baseUrl === undefined ? {} : { baseUrl }),
           // A tool call must answer well within the client's 60 s: shorter attempts, fewer and shorter waits.
           timeoutMs: 10_000,
-          retries: 2,
+          retries: config.retries,
           maxRetryAfterMs: 5_000,
           onRetry: (info) =>
             log.info(
