@@ -155,7 +155,9 @@ describe('chaos: reads through core with 30% of requests failing', () => {
       `succeeded: ${succeeded}/${CALLS} = ${((100 * succeeded) / CALLS).toFixed(2)}% (goal >= 99.9%); failed: ${failures.length}${failures.length > 0 ? ` (${formatCounts(countBy(failures, (error) => error.code))})` : ''}`,
       `HTTP requests received by the sandbox: ${requests}; failed attempts: ${failedAttempts} = ${((100 * failedAttempts) / requests).toFixed(1)}% of requests`,
       `why attempts failed: ${formatCounts(countBy(retries, (info) => info.error.code))}`,
-      `attempts per call: ${Object.entries(attemptsPerCall).map(([attempts, calls]) => `${attempts}: ${calls}`).join(', ')}`,
+      `attempts per call: ${Object.entries(attemptsPerCall)
+        .map(([attempts, calls]) => `${attempts}: ${calls}`)
+        .join(', ')}`,
       `wrong answers: ${wrong.length}; wall time ${seconds.toFixed(1)} s; call time p50 ${percentile(durations, 50).toFixed(0)} ms, p99 ${percentile(durations, 99).toFixed(0)} ms, max ${percentile(durations, 100).toFixed(0)} ms`,
     ]);
 
