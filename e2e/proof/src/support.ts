@@ -30,6 +30,7 @@ export class CanaryWatch {
   private readonly forms: string[];
   private scanned = 0;
   private errors = 0;
+  private leakingErrors = 0;
   readonly leaks: string[] = [];
 
   constructor(key: string, token: string) {
@@ -49,7 +50,9 @@ export class CanaryWatch {
       renderings.stack = thrown.stack ?? '';
       renderings.cause = inspect(thrown.cause, { depth: Number.POSITIVE_INFINITY, showHidden: true });
     }
+    const leaksBefore = this.leaks.length;
     for (const [how, text] of Object.entries(renderings)) this.text(`${label} (${how})`, text);
+    if (this.leaks.length > leaksBefore) this.leakingErrors += 1;
   }
 
   /** Scans any value as JSON and util.inspect(). */
@@ -68,8 +71,15 @@ export class CanaryWatch {
     }
   }
 
+  get scannedErrors(): number {
+    return this.errors;
+  }
+
   summary(): string {
-    return `${this.errors} errors and ${this.scanned} renderings scanned, ${this.leaks.length} with the key`;
+    return (
+      `${this.errors} errors and ${this.scanned} renderings scanned; the key found in ${this.leaks.length} renderings` +
+      ` (of ${this.leakingErrors} errors)`
+    );
   }
 }
 
