@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createQuoteSigner, type QuoteTerms } from './quote-token.js';
 
@@ -42,6 +43,17 @@ describe('quote ids', () => {
     expect(createQuoteSigner('other-secret').verify(id, 0).ok).toBe(false);
     // Without a configured secret each process has its own random one.
     expect(createQuoteSigner(undefined).verify(createQuoteSigner(undefined).sign(terms), 0).ok).toBe(false);
+  });
+
+  it('reject a correct signature over something that is not a quote', () => {
+    const mac = (body: string) => createHmac('sha256', 'test-secret').update(`cappi-quote-v1.${body}`).digest();
+    for (const payload of [null, 7, 'x', [], {}, { s: 1, l: 'https://x.example/', q: 1, c: 'free', e: 4e9 }]) {
+      const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+      expect(signer.verify(`${body}.${mac(body).toString('base64url')}`, 0)).toEqual({
+        ok: false,
+        reason: 'malformed',
+      });
+    }
   });
 
   it('reject what is not a quote id', () => {

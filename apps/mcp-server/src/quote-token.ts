@@ -61,6 +61,9 @@ export function createQuoteSigner(secret: string | undefined): QuoteSigner {
       } catch {
         return { ok: false, reason: 'malformed' };
       }
+      // A correct signature over something else (another version's format, a hand-made id with a shared secret)
+      // is not a quote: never read fields off null, never price an order at NaN.
+      if (!isPayload(payload)) return { ok: false, reason: 'malformed' };
       const terms: QuoteTerms = {
         serviceId: payload.s,
         link: payload.l,
@@ -72,4 +75,10 @@ export function createQuoteSigner(secret: string | undefined): QuoteSigner {
       return { ok: true, terms };
     },
   };
+}
+
+function isPayload(value: unknown): value is Payload {
+  if (typeof value !== 'object' || value === null) return false;
+  const { s, l, q, c, e } = value as Record<string, unknown>;
+  return typeof l === 'string' && [s, q, c, e].every((n) => typeof n === 'number' && Number.isFinite(n));
 }
