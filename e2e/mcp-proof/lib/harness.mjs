@@ -2,7 +2,7 @@
 // Client, over stdio or Streamable HTTP, against a sandbox the caller started. Plain ESM, shared by the tests
 // (e2e/mcp-proof/src) and the benchmarks (bench/mcp-*.bench.mjs), which import it by relative path so that the
 // SDK resolves from this package's dependencies.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -71,6 +71,19 @@ export function rssKb(pid) {
   const match = /^VmRSS:\s+(\d+) kB$/m.exec(status);
   if (match === null) throw new Error(`no VmRSS for process ${pid}`);
   return Number(match[1]);
+}
+
+let clockTicks;
+/**
+ * CPU time (user + system) a process has used so far, in seconds, read from /proc (Linux).
+ * @param {number} pid
+ */
+export function cpuSeconds(pid) {
+  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces, inside parentheses): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
 }
 
 /** @param {number} pid */
@@ -169,9 +182,11 @@ export async function spawnHttp(options) {
       reject(new Error(`the HTTP server exited (${code}): ${stderr}`));
     });
   });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('the HTTP server has no process id');
   return {
     url,
-    pid: child.pid,
+    pid,
     stateDir,
     stderr: () => stderr,
     stdout: () => stdout,
