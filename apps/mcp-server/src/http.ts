@@ -3,6 +3,7 @@
 // and pinned to that session.
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { redact } from '@cappi-reseller/core';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { HttpOptions } from './config.js';
@@ -105,8 +106,9 @@ export async function serveHttp(runtime: Runtime, options: HttpOptions, log: Log
       return reject(res, 400, `never put a key in the URL: send the API key in the ${API_KEY_HEADER} header`);
     }
 
+    // Registered as a secret by runtime.contextFor when a session starts with it, and forgotten when the last
+    // session of that key ends; a request that opens no session and matches none is refused without a log line.
     const headerKey = header(req, API_KEY_HEADER.toLowerCase())?.trim() || undefined;
-    if (headerKey !== undefined) log.addSecret(headerKey);
     const sessionId = header(req, 'mcp-session-id');
     if (sessionId !== undefined) {
       const session = sessions.get(sessionId);
@@ -127,6 +129,12 @@ export async function serveHttp(runtime: Runtime, options: HttpOptions, log: Log
     if (sessions.size >= MAX_SESSIONS) return reject(res, 503, 'too many open sessions; try again later');
 
     const server = createServer(runtime.contextFor(apiKey));
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      runtime.release(apiKey);
+    };
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
@@ -138,18 +146,28 @@ export async function serveHttp(runtime: Runtime, options: HttpOptions, log: Log
         });
       },
     });
+    // Every way a session ends (DELETE, idle sweep, shutdown) closes its transport.
     transport.onclose = () => {
       if (transport.sessionId !== undefined) sessions.delete(transport.sessionId);
+      release();
     };
-    await server.connect(transport);
-    await transport.handleRequest(req, res);
-    // Anything but a successful initialize leaves no session behind.
-    if (transport.sessionId === undefined || !sessions.has(transport.sessionId)) await server.close();
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(req, res);
+    } finally {
+      // Anything but a successful initialize leaves no session behind.
+      if (transport.sessionId === undefined || !sessions.has(transport.sessionId)) {
+        await server.close();
+        release();
+      }
+    }
   }
 
   const httpServer = createHttpServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      log.info(`HTTP request failed: ${(error as Error).message}`);
+      // This request's key may belong to no session (so to no registered secret): scrub it here too.
+      const key = header(req, API_KEY_HEADER.toLowerCase())?.trim();
+      log.info(`HTTP request failed: ${redact((error as Error).message, key ? [key] : [])}`);
       if (!res.headersSent) reject(res, 500, 'internal error');
       else res.end();
     });

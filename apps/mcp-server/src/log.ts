@@ -6,6 +6,8 @@ export interface Logger {
   info(message: string): void;
   /** Registers a key to scrub from every later line and answer. */
   addSecret(secret: string): void;
+  /** Forgets a key no session uses any more. */
+  removeSecret(secret: string): void;
   secrets(): readonly string[];
 }
 
@@ -17,6 +19,9 @@ export function createLogger(write: (line: string) => void = (line) => process.s
     },
     addSecret(secret) {
       secrets.add(secret);
+    },
+    removeSecret(secret) {
+      secrets.delete(secret);
     },
     secrets() {
       return [...secrets];

@@ -15,6 +15,12 @@ export interface Runtime {
   baseUrl: string | undefined;
   sandboxUrl: string | undefined;
   contextFor(apiKey: string): ServerContext;
+  /**
+   * The session that got contextFor(apiKey) has ended. When no session of that key is left, its client, catalog
+   * cache and secret are forgotten (the configured key's are kept): a server for many people, each with their own
+   * key, does not keep every key and catalog it has ever seen.
+   */
+  release(apiKey: string): void;
   close(): Promise<void>;
 }
 
@@ -41,6 +47,8 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
   const quotes = createQuoteSigner(config.quoteSecret);
   const serialize = createSerializer();
   const accounts = new Map<string, Account>();
+  /** Open sessions per account id. */
+  const sessions = new Map<string, number>();
 
   function accountFor(apiKey: string): Account {
     const id = accountOf(apiKey);
@@ -86,8 +94,10 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
     sandboxUrl,
     contextFor(apiKey) {
       log.addSecret(apiKey);
+      const account = accountFor(apiKey);
+      sessions.set(account.id, (sessions.get(account.id) ?? 0) + 1);
       return {
-        account: accountFor(apiKey),
+        account,
         policy: config.policy,
         ledger,
         quotes,
@@ -99,6 +109,18 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
         pollIntervalMs: 1_000,
         maxPollIntervalMs: 5_000,
       };
+    },
+    release(apiKey) {
+      const id = accountOf(apiKey);
+      const open = (sessions.get(id) ?? 0) - 1;
+      if (open > 0) {
+        sessions.set(id, open);
+        return;
+      }
+      sessions.delete(id);
+      if (apiKey === defaultKey) return;
+      accounts.delete(id);
+      log.removeSecret(apiKey);
     },
     async close() {
       await stopSandbox?.();

@@ -2,7 +2,9 @@
 // - requests with a wrong Host or Origin, or without the token, are refused with the right status;
 // - 100 sessions at once making 50 calls each (get_balance / list_services): no errors, latency printed;
 // - 10,000 sessions opened and closed (initialize, then DELETE): each is gone afterwards, and the server's memory
-//   (VmRSS of the process, read from /proc) is back within 10% of where it stood after a warm-up.
+//   (VmRSS of the process, read from /proc) is back within 10% of where it stood after a warm-up;
+// - 1,000 people, each with their own key (X-Cappi-Api-Key), each opening a session, searching the catalog and
+//   closing: the server does not keep a client and a catalog per key it has ever seen.
 import { request } from 'node:http';
 import { type Sandbox, startSandbox } from '@cappi-reseller/sandbox';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -30,6 +32,9 @@ const CHURN = Number(process.env.MCP_PROOF_CHURN_SESSIONS ?? 10_000);
 const WARM_UP = 2_000;
 const CHURN_CONCURRENCY = 16;
 const IDLE_MS = 3_000;
+const USERS_WARM_UP = 200;
+const USERS = 800;
+const userKeys = Array.from({ length: USERS_WARM_UP + USERS }, (_, i) => `user-${i}-key-${'k'.repeat(16)}`);
 
 const canary = makeCanaryKey();
 let sandbox: Sandbox;
@@ -41,6 +46,17 @@ const INITIALIZE = JSON.stringify({
   method: 'initialize',
   params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
 });
+
+/** Median of three RSS samples of a process, once it has been left alone. */
+async function settledRss(pid: number): Promise<number> {
+  await sleep(IDLE_MS);
+  const samples: number[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    samples.push(rssKb(pid));
+    await sleep(250);
+  }
+  return samples.sort((a, b) => a - b)[1] as number;
+}
 
 /** One raw HTTP request to the server, with exactly the headers given (Host included). */
 function raw(options: {
@@ -78,7 +94,10 @@ function raw(options: {
 }
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ keys: [{ key: canary.key, balance: 100 }], validateResponses: true });
+  sandbox = await startSandbox({
+    keys: [{ key: canary.key, balance: 100 }, ...userKeys.map((key) => ({ key, balance: 5 }))],
+    validateResponses: true,
+  });
   server = await spawnHttp({ baseUrl: sandbox.url, apiKey: canary.key, env: { CAPPI_MCP_TOKEN: TOKEN } });
 });
 
@@ -216,24 +235,13 @@ describe('Streamable HTTP', () => {
       });
       return (performance.now() - t0) / 1000;
     }
-    /** Median of three samples, once the process has been left alone. */
-    async function settledRss(): Promise<number> {
-      await sleep(IDLE_MS);
-      const samples: number[] = [];
-      for (let i = 0; i < 3; i += 1) {
-        samples.push(rssKb(server.pid));
-        await sleep(250);
-      }
-      return samples.sort((a, b) => a - b)[1] as number;
-    }
-
     const rssStart = rssKb(server.pid);
     const warmUpSeconds = await churn(WARM_UP, []);
-    const rssAfterWarmUp = await settledRss();
+    const rssAfterWarmUp = await settledRss(server.pid);
     const closedIds: string[] = [];
     const churnSeconds = await churn(CHURN, closedIds);
     const rssPeak = rssKb(server.pid);
-    const rssAfter = await settledRss();
+    const rssAfter = await settledRss(server.pid);
 
     // Every session closed is gone: its id is unknown to the server.
     for (const id of closedIds) {
@@ -271,5 +279,47 @@ describe('Streamable HTTP', () => {
     expect(closedIds.length).toBeGreaterThanOrEqual(CHURN / 500);
     expect(growth).toBeLessThanOrEqual(0.1);
     expect(isAlive(server.pid)).toBe(true);
+  });
+
+  it(`forgets the client and catalog of each per-session key once its sessions end (${USERS} people)`, async () => {
+    // No CAPPI_API_KEY: every session brings its own key, as on a server shared by several people.
+    const shared = await spawnHttp({ baseUrl: sandbox.url });
+    try {
+      const rawCatalogChars = (await (await fetch(`${sandbox.url}/ServicesList?key=${userKeys[0]}`)).text()).length;
+      let next = 0;
+      async function visit(count: number): Promise<void> {
+        await pool(count, 8, async () => {
+          const key = userKeys[next++] as string;
+          const session = await connectHttp(shared.url, { headers: { 'x-cappi-api-key': key } });
+          const found = (await session.client.callTool({ name: 'list_services', arguments: {} })) as CallToolResult;
+          expect(found.isError, textOf(found)).toBeFalsy();
+          await session.close();
+        });
+      }
+      await visit(USERS_WARM_UP);
+      const before = await settledRss(shared.pid);
+      const started = performance.now();
+      await visit(USERS);
+      const seconds = (performance.now() - started) / 1000;
+      const after = await settledRss(shared.pid);
+      const growthMiB = (after - before) / 1024;
+      // Keeping each key's catalog would take at least its raw JSON per person (parsed, it takes more).
+      const keptCatalogsMiB = (USERS * rawCatalogChars) / 1024 / 1024;
+      report('http-per-session-keys', {
+        command: 'pnpm --filter @cappi-reseller/mcp-proof exec vitest run src/http-load.test.ts',
+        warmUpPeople: USERS_WARM_UP,
+        people: USERS,
+        seconds: round(seconds, 1),
+        rssMiB: { afterWarmUp: round(before / 1024), afterIdle: round(after / 1024) },
+        growthMiB: round(growthMiB),
+        growth: `${round((100 * (after - before)) / before, 1)}%`,
+        catalogsOfThosePeopleMiB: round(keptCatalogsMiB),
+      });
+      expect(growthMiB).toBeLessThan(keptCatalogsMiB / 4);
+      for (const form of keyForms(canary.key, canary.token)) expect(shared.stderr().includes(form)).toBe(false);
+      for (const key of userKeys) expect(shared.stderr().includes(key)).toBe(false);
+    } finally {
+      await shared.stop();
+    }
   });
 });
