@@ -255,7 +255,7 @@ describe('no double spend: RegisterOrder under faults', () => {
       `${phase.name}: ${phase.attempts} attempts, RegisterOrder requests ${requests}; placed ${placed}, ` +
         `unknown outcome ${unknown.length} (${unknownWithOrder} with an order), ` +
         `refused ${refused.length}${refused.length > 0 ? ` (${formatCounts(countBy(refused, (attempt) => `${attempt.code}${attempt.status === undefined ? '' : ` ${attempt.status}`}`))})` : ''}; ` +
-        `orders in the sandbox ${orders.length} = placed ${placed} + unknown with an order ${unknownWithOrder}: ${ok ? 'holds' : 'BROKEN'}`,
+        `orders in the sandbox ${orders.length} ${orders.length === placed + unknownWithOrder ? '=' : '!='} placed ${placed} + unknown with an order ${unknownWithOrder}: ${ok ? 'holds' : 'BROKEN'}`,
     );
 
     expect(broken).toEqual([]);
