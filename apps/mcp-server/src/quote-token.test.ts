@@ -47,7 +47,18 @@ describe('quote ids', () => {
 
   it('reject a correct signature over something that is not a quote', () => {
     const mac = (body: string) => createHmac('sha256', 'test-secret').update(`cappi-quote-v1.${body}`).digest();
-    for (const payload of [null, 7, 'x', [], {}, { s: 1, l: 'https://x.example/', q: 1, c: 'free', e: 4e9 }]) {
+    const terms = { s: 1, l: 'https://x.example/', q: 1, c: 100, e: 4e9 };
+    for (const payload of [
+      null,
+      7,
+      'x',
+      [],
+      {},
+      { ...terms, c: 'free' },
+      { ...terms, q: 1.5 },
+      { ...terms, e: -1e308 }, // an expiry no Date can show
+      { ...terms, e: 1e300 },
+    ]) {
       const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
       expect(signer.verify(`${body}.${mac(body).toString('base64url')}`, 0)).toEqual({
         ok: false,

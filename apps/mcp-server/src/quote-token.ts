@@ -77,8 +77,15 @@ export function createQuoteSigner(secret: string | undefined): QuoteSigner {
   };
 }
 
+/** Latest time a Date can hold, in epoch seconds: an expiry beyond it could not even be shown. */
+const MAX_EXPIRY_SECONDS = 8.64e12;
+
 function isPayload(value: unknown): value is Payload {
   if (typeof value !== 'object' || value === null) return false;
   const { s, l, q, c, e } = value as Record<string, unknown>;
-  return typeof l === 'string' && [s, q, c, e].every((n) => typeof n === 'number' && Number.isFinite(n));
+  return (
+    typeof l === 'string' &&
+    [s, q, c, e].every((n) => Number.isSafeInteger(n)) &&
+    Math.abs(e as number) <= MAX_EXPIRY_SECONDS
+  );
 }
