@@ -411,7 +411,13 @@ describe('fuzz: inputs of every shape through the core client', () => {
 
   it('leaks the key nowhere and prints the figures', () => {
     canary.text('stdout and stderr', output.text());
-    figures.push(`canary key: ${canary.summary()}`);
+    figures.push(
+      `canary key: ${canary.summary()}`,
+      'known gaps in core, kept as it.fails tripwires (docs/faults.md): a quantity above 2^31-1 reaches the API; ' +
+        'a link with a lone surrogate is reported as "may have been placed" though never sent; timeoutMs above ' +
+        '2^31-1 is accepted (calls time out at once); a fractional timeoutMs makes every call throw a RangeError; ' +
+        'a null-prototype object as a numeric option throws a TypeError',
+    );
     printFigures('fuzz: inputs of every shape (e2e/proof/src/fuzz-input.test.ts)', figures);
     expect(canary.leaks).toEqual([]);
   });
