@@ -191,7 +191,10 @@ try {
         const cpu = (name) => median(results[name].map((result) => result.cpuMicros)).toFixed(0);
         const ratio = median(roundRatios.fetch);
         const ratioOf = (base) => `${median(roundRatios[base]).toFixed(2)}x`;
-        ratios.push({ server: server.name, operation: operation.name, concurrency, ratio });
+        const cpuRatio =
+          median(results.core.map((result) => result.cpuMicros)) /
+          median(results.fetch.map((result) => result.cpuMicros));
+        ratios.push({ server: server.name, operation: operation.name, concurrency, ratio, cpuRatio });
         lines.push(
           `  ${server.name.padEnd(15)} ${operation.name.padEnd(30)} ${String(concurrency).padStart(4)} ` +
             `${perSecond('core').toFixed(0).padStart(12)} ${perSecond('fetch').toFixed(0).padStart(12)} ` +
@@ -206,6 +209,10 @@ try {
   lines.push(
     `  goal >= 0.90x: against the sandbox, lowest ${Math.min(...onSandbox.map((entry) => entry.ratio)).toFixed(2)}x; ` +
       `overall lowest ${worst.ratio.toFixed(2)}x (${worst.server}, ${worst.operation}, concurrency ${worst.concurrency})`,
+  );
+  lines.push(
+    `  median over the ${ratios.length} configurations: core/fetch ${median(ratios.map((entry) => entry.ratio)).toFixed(2)}x ` +
+      `throughput, ${median(ratios.map((entry) => entry.cpuRatio)).toFixed(2)}x the client CPU time per request`,
   );
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
