@@ -56,6 +56,17 @@ const FORBIDDEN = [
   { pattern: /(^|\/)\.(DS_Store|git|gitignore|github)(\/|$)/, what: 'VCS or OS leftovers' },
 ];
 
+/** `pnpm pack`: the pnpm on PATH, or the one running this script (npm_execpath) when PATH has none. */
+function packWithPnpm(cwd, destination) {
+  const args = ['pack', '--pack-destination', destination];
+  const onPath = spawnSync('pnpm', args, { cwd, encoding: 'utf8' });
+  const execpath = process.env.npm_execpath;
+  if (onPath.error?.code === 'ENOENT' && execpath !== undefined && /pnpm/.test(execpath)) {
+    return spawnSync(process.execPath, [execpath, ...args], { cwd, encoding: 'utf8' });
+  }
+  return onPath;
+}
+
 function run(command, args, options = {}) {
   return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options });
 }
@@ -259,7 +270,7 @@ export function runReleaseCheck({ root = ROOT } = {}) {
     mkdirSync(packs);
     for (const entry of published) {
       const name = entry.manifest.name;
-      const pnpm = spawnSync('pnpm', ['pack', '--pack-destination', packs], { cwd: entry.dir, encoding: 'utf8' });
+      const pnpm = packWithPnpm(entry.dir, packs);
       if (pnpm.status !== 0) {
         check('pack', name, false, `pnpm pack failed: ${pnpm.stderr.trim().split('\n').slice(-3).join(' ')}`);
         continue;
