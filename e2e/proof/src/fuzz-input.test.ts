@@ -5,7 +5,7 @@
 // - an input broken in one field is refused with an InvalidRequestError naming that field, before any I/O: the
 //   sandbox's RegisterOrder / OrderStatus counters do not move;
 // - a valid input reaches the sandbox exactly once, and what the sandbox stored is what was asked for.
-// Cases the client should refuse but does not yet are kept at the end as `it.fails` tripwires (see docs/faults.md).
+// Cases this suite found the client letting through (since fixed in core) are kept at the end as regression tests.
 import { inspect } from 'node:util';
 import {
   createResellerClient,
@@ -230,7 +230,7 @@ describe('fuzz: inputs of every shape through the core client', () => {
         fc.constant(undefined),
         fc.webUrl({ validSchemes: ['https'] }).map((url) => url.split(/[?#]/)[0]),
       ),
-      // Whole milliseconds: a fractional timeout is a known gap (see the tripwires below).
+      // Whole milliseconds here; fractional timeouts have their own regression test below.
       timeoutMs: optional(fc.integer({ min: 1, max: INT32_MAX })),
       retries: optional(fc.integer({ min: 0, max: 10 })),
       retryDelayMs: optional(number),
@@ -240,7 +240,7 @@ describe('fuzz: inputs of every shape through the core client', () => {
     const notPositive = fc.oneof(
       fc.constantFrom(0, -0, -1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, null, '100', true),
       fc.double({ max: 0 }),
-      // Values String() can show; those it cannot (a null-prototype object) are a known gap, see the tripwires.
+      // Values String() can show; those it cannot (a null-prototype object) have their own regression test below.
       anyValue.filter((value) => typeof value !== 'number' && value !== undefined && printable(value)),
     );
     const badOption = fc.oneof(
@@ -330,10 +330,9 @@ describe('fuzz: inputs of every shape through the core client', () => {
     expect(calls).toBeGreaterThan(10);
   });
 
-  // Tripwires: inputs the client should refuse before any I/O but does not yet. Each `it.fails` passes while the gap
-  // exists; when core closes it, the test fails: then turn it into a plain `it`. Details in docs/faults.md.
-  describe('known gaps in core (tripwires)', () => {
-    it.fails('a quantity above 2^31-1 (the contract says int32) is refused before I/O', async () => {
+  // Inputs this suite once found the client letting through (fixed in core; docs/faults.md): kept as regressions.
+  describe('gaps found by this suite, fixed in core', () => {
+    it('a quantity above 2^31-1 (the contract says int32) is refused before I/O', async () => {
       await fc.assert(
         fc.asyncProperty(
           validOrder(catalog),
@@ -350,7 +349,7 @@ describe('fuzz: inputs of every shape through the core client', () => {
       );
     });
 
-    it.fails('a link with a lone surrogate is refused before I/O, not reported as "may have been placed"', async () => {
+    it('a link with a lone surrogate is refused before I/O, not reported as "may have been placed"', async () => {
       await fc.assert(
         fc.asyncProperty(
           validOrder(catalog),
@@ -370,7 +369,7 @@ describe('fuzz: inputs of every shape through the core client', () => {
       );
     });
 
-    it.fails('a timeoutMs above 2^31-1 ms (beyond what a Node timer can wait) is refused at creation', () => {
+    it('a timeoutMs above 2^31-1 ms (beyond what a Node timer can wait) is refused at creation', () => {
       fc.assert(
         fc.property(fc.double({ min: INT32_MAX + 1, max: 1e300, noNaN: true }), (timeoutMs) => {
           expect(() => createResellerClient({ apiKey: key, baseUrl: sandbox.url, timeoutMs })).toThrow(
@@ -381,7 +380,7 @@ describe('fuzz: inputs of every shape through the core client', () => {
       );
     });
 
-    it.fails('a numeric option that String() cannot show (a null-prototype object) is refused with InvalidRequestError', () => {
+    it('a numeric option that String() cannot show (a null-prototype object) is refused with InvalidRequestError', () => {
       const unprintable = fc.oneof(
         fc.constant(Object.create(null) as unknown),
         fc.array(fc.constant(Object.create(null) as unknown), { minLength: 1, maxLength: 3 }),
@@ -400,7 +399,7 @@ describe('fuzz: inputs of every shape through the core client', () => {
       );
     });
 
-    it.fails('a fractional timeoutMs accepted at creation gives calls that work (no RangeError escapes)', async () => {
+    it('a fractional timeoutMs accepted at creation gives calls that work (no RangeError escapes)', async () => {
       await fc.assert(
         fc.asyncProperty(fc.double({ min: 1, max: 60_000, noNaN: true, noInteger: true }), async (timeoutMs) => {
           const fractional = createResellerClient({ apiKey: key, baseUrl: sandbox.url, timeoutMs });
@@ -416,10 +415,8 @@ describe('fuzz: inputs of every shape through the core client', () => {
     canary.text('stdout and stderr', output.text());
     figures.push(
       `canary key: ${canary.summary()}`,
-      'known gaps in core, kept as it.fails tripwires (docs/faults.md): a quantity above 2^31-1 reaches the API; ' +
-        'a link with a lone surrogate is reported as "may have been placed" though never sent; timeoutMs above ' +
-        '2^31-1 is accepted (calls time out at once); a fractional timeoutMs makes every call throw a RangeError; ' +
-        'a null-prototype object as a numeric option throws a TypeError',
+      'gaps found here and fixed in core (kept as regression tests): quantity above 2^31-1, link with a lone ' +
+        'surrogate, timeoutMs above 2^31-1, fractional timeoutMs, a null-prototype object as a numeric option',
     );
     printFigures('fuzz: inputs of every shape (e2e/proof/src/fuzz-input.test.ts)', figures);
     expect(canary.leaks).toEqual([]);

@@ -172,13 +172,16 @@ export function runReleaseCheck({ root = ROOT } = {}) {
       );
     }
     symlinkSync(join(root, 'node_modules'), join(clone, 'node_modules'), 'dir');
-    const changesetBin = join(dirname(require.resolve('@changesets/cli/package.json', { paths: [root] })), 'bin.js');
-    const version = spawnSync(process.execPath, [changesetBin, 'version'], { cwd: clone, encoding: 'utf8' });
+    // The repo's own release command (`pnpm version-packages`): changeset version plus the MCP server's version files.
+    const version = spawnSync(process.execPath, [join(clone, 'scripts', 'version-packages.mjs'), clone], {
+      cwd: clone,
+      encoding: 'utf8',
+    });
     check(
       'changeset-version-runs',
       '(repo)',
       version.status === 0,
-      `changeset version exited ${version.status}${version.status === 0 ? '' : `: ${version.stderr.trim()}`}`,
+      `version-packages exited ${version.status}${version.status === 0 ? '' : `: ${version.stderr.trim()}`}`,
     );
 
     const wanted = {};

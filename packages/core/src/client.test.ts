@@ -429,6 +429,30 @@ describe('the key is redacted from what others put in errors', () => {
     }
   });
 
+  it('from an HTTP 200 refusal of an order whose error text echoes the request', async () => {
+    // A refusal's `error` is the API's own text: a server that quotes the request in it must not leak the key.
+    const echoing = createHttpServer((request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({ success: false, orderId: null, insufficientFunds: false, error: `bad order ${request.url}` }),
+      );
+    });
+    await new Promise<void>((resolve) => echoing.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = echoing.address();
+      if (address === null || typeof address === 'string') throw new Error('no port');
+      const client = createResellerClient({ apiKey: KEY, baseUrl: `http://127.0.0.1:${address.port}` });
+      const error = await failureOf(
+        client.registerOrder({ serviceId: 1, link: 'https://example.com/post/1', quantity: 10 }),
+      );
+      expect(error).toBeInstanceOf(InvalidRequestError);
+      expect(error.message).toContain('bad order /RegisterOrder?');
+      expectNoKey(error);
+    } finally {
+      await new Promise((resolve) => echoing.close(resolve));
+    }
+  });
+
   it('from a fetch whose errors quote the URL (as node-fetch does)', async () => {
     const quotingFetch: typeof fetch = async (input) => {
       throw Object.assign(new Error(`request to ${String(input)} failed, reason: connect ECONNREFUSED`), {
@@ -446,5 +470,32 @@ describe('the key is redacted from what others put in errors', () => {
     expectNoKey(placing);
     expect(retries).toHaveLength(1);
     for (const info of retries) expectNoKey(info);
+  });
+});
+
+describe('client options are checked when the client is made', () => {
+  const base = { apiKey: 'sbx_option_checks', baseUrl: 'http://127.0.0.1:9' };
+
+  it.each([
+    ['timeoutMs', 0],
+    ['timeoutMs', 2_147_483_648],
+    ['timeoutMs', Number.NaN],
+    ['retryDelayMs', Number.POSITIVE_INFINITY],
+    ['maxRetryAfterMs', -1],
+  ])('refuses %s %s with the allowed range', (name, value) => {
+    expect(() => createResellerClient({ ...base, [name]: value })).toThrow(
+      `${name} must be a number of milliseconds from 1 to 2147483647 (got ${value})`,
+    );
+  });
+
+  it('refuses a value that String() cannot show, with InvalidRequestError', () => {
+    for (const name of ['timeoutMs', 'retries', 'retryDelayMs']) {
+      expect(() => createResellerClient({ ...base, [name]: Object.create(null) })).toThrow(InvalidRequestError);
+    }
+  });
+
+  it('takes a fractional timeout as whole milliseconds, and calls work', async () => {
+    const client = createResellerClient({ apiKey: sandbox.key, baseUrl: sandbox.url, timeoutMs: 5000.5 });
+    expect((await client.getBalance()).currency).toBe('USD');
   });
 });

@@ -96,7 +96,8 @@ export function createResellerClient(options: ResellerClientOptions): ResellerCl
         parseRegistration,
         { ...request, order: checked },
       );
-      if (!result.success) throw errorFromRefusal(result, { order: checked });
+      // The refusal's text is the API's own and could echo the key: scrub it like every other error.
+      if (!result.success) throw transport.sanitize(errorFromRefusal(result, { order: checked }));
       return { orderId: result.orderId as number, success: true, insufficientFunds: false, error: null };
     },
   });
@@ -139,18 +140,33 @@ function checkBaseUrl(baseUrl: string): string {
   return url.href.replace(/\/+$/, '');
 }
 
+// Node timers hold at most 2^31-1 ms (about 24.8 days); a longer one fires at once.
+const MAX_TIMER_MS = 2_147_483_647;
+
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new InvalidRequestError(`${name} must be a number of milliseconds above 0 (got ${String(value)})`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
+    throw new InvalidRequestError(
+      `${name} must be a number of milliseconds from 1 to ${MAX_TIMER_MS} (got ${printable(value)})`,
+    );
   }
-  return value;
+  // Timers and AbortSignal.timeout() take whole milliseconds.
+  return Math.ceil(value);
 }
 
 function checkRetries(value: number | undefined): number {
   if (value === undefined) return 3;
   if (!Number.isSafeInteger(value) || value < 0 || value > 10) {
-    throw new InvalidRequestError(`retries must be a whole number from 0 to 10 (got ${String(value)})`);
+    throw new InvalidRequestError(`retries must be a whole number from 0 to 10 (got ${printable(value)})`);
   }
   return value;
+}
+
+/** A value as text for an error message, whatever it is (String() throws on a null-prototype object). */
+function printable(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
+    return String(value);
+  }
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  return `a value of type ${Array.isArray(value) ? 'array' : typeof value}`;
 }

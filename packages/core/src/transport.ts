@@ -307,7 +307,7 @@ export function createTransport(settings: TransportSettings) {
     return Math.floor(settings.random() * ceiling); // "full jitter": spreads the retries of many clients
   }
 
-  return { read, sendOnce };
+  return { read, sendOnce, sanitize };
 }
 
 function whatHappened(error: ResellerError): string {

@@ -98,3 +98,26 @@ describe('findService', () => {
     expect(findService([other, service], 3)).toBeUndefined();
   });
 });
+
+describe('validateOrderInput refuses what the API cannot take, before anything is sent', () => {
+  it('a quantity above int32 (the contract types it int32)', () => {
+    const error = thrown(() => validateOrderInput({ ...order, quantity: 2_147_483_648 }));
+    expect(error.field).toBe('quantity');
+    expect(error.message).toBe('quantity 2147483648 is above 2147483647, the largest the API accepts');
+    expect(validateOrderInput({ ...order, quantity: 2_147_483_647 }).quantity).toBe(2_147_483_647);
+  });
+
+  it.each([
+    'http://a:b:c/',
+    'http://%zz/',
+    'http://[::1',
+    `https://example.com/post/${String.fromCharCode(0xd800)}`,
+    `https://example.com/#${String.fromCharCode(0xdc00)}x`,
+  ])('a link a URL parser rejects or that cannot be encoded: %j', (link) => {
+    expect(thrown(() => validateOrderInput({ ...order, link })).field).toBe('link');
+  });
+
+  it('a link with a paired surrogate (an emoji) is fine', () => {
+    expect(validateOrderInput({ ...order, link: 'https://example.com/\u{1F600}' }).link).toContain('\u{1F600}');
+  });
+});

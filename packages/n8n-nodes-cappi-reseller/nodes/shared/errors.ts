@@ -42,7 +42,8 @@ export function toNodeError(
     });
   }
 
-  const message = messageOf(error);
+  // The API's own words (a refusal's `error`, a problem's detail) are in the message and may echo the key.
+  const message = redact(messageOf(error), secrets);
   const description = `${adviceFor(error)}${placedNote}`.trim();
   if (error.operation === undefined) {
     // Refused by our own checks (shape, catalog min/max): nothing reached the API.

@@ -4,6 +4,8 @@ import { InvalidRequestError } from './errors.js';
 import type { OrderRequest, Service } from './types.js';
 
 export const MAX_LINK_LENGTH = 2048;
+/** The contract types quantity as int32 (an ASP.NET `int`): a larger one cannot bind on the server. */
+export const MAX_QUANTITY = 2_147_483_647;
 
 // A link the API can act on: http(s), a host, no whitespace or control characters anywhere.
 const HTTP_LINK = /^https?:\/\/[^\s/?#@]+(?:[/?#][^\s]*)?$/i;
@@ -22,6 +24,11 @@ export function validateOrderInput(order: unknown): OrderRequest {
   const { serviceId, link, quantity } = order as Record<string, unknown>;
   const checkedServiceId = wholeNumber('serviceId', serviceId);
   const checkedQuantity = wholeNumber('quantity', quantity);
+  if (checkedQuantity > MAX_QUANTITY) {
+    throw new InvalidRequestError(`quantity ${checkedQuantity} is above ${MAX_QUANTITY}, the largest the API accepts`, {
+      field: 'quantity',
+    });
+  }
   if (typeof link !== 'string') {
     throw new InvalidRequestError(
       `link must be an http(s) URL such as https://example.com/post/1 (got ${describe(link)})`,
@@ -34,7 +41,7 @@ export function validateOrderInput(order: unknown): OrderRequest {
       field: 'link',
     });
   }
-  if (!HTTP_LINK.test(trimmed) || hasControlCharacter(trimmed)) {
+  if (!HTTP_LINK.test(trimmed) || hasControlCharacter(trimmed) || !isWellFormedUrl(trimmed)) {
     throw new InvalidRequestError(
       `link ${JSON.stringify(clip(trimmed))} is not an http(s) URL: give the full address, e.g. https://example.com/post/1`,
       { field: 'link' },
@@ -92,6 +99,34 @@ function wholeNumber(field: 'serviceId' | 'quantity' | 'orderId', value: unknown
     });
   }
   return value;
+}
+
+// The regex above is a quick shape check; the URL parser is the judge (it rejects `http://a:b:c/`, `http://%zz/`,
+// `http://[::1`), and text with a lone surrogate cannot be encoded into a query string at all.
+function isWellFormedUrl(text: string): boolean {
+  if (hasLoneSurrogate(text)) return false;
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+function hasLoneSurrogate(text: string): boolean {
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(index + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        index += 1;
+        continue;
+      }
+      return true;
+    }
+    if (code >= 0xdc00 && code <= 0xdfff) return true;
+  }
+  return false;
 }
 
 // A loop, not a regex: linters (n8n's eslint among them) forbid control characters in regular expressions.
