@@ -1,24 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter } from './transport.js';
+import { InvalidRequestError } from './domain/errors.js';
+import { createTransport } from './transport.js';
 
-describe('parseRetryAfter', () => {
-  const now = Date.parse('2026-11-23T12:00:00Z');
+const order = { serviceId: 1, link: 'https://example.com/post/1', quantity: 10 };
 
-  it('reads delay-seconds', () => {
-    expect(parseRetryAfter('0', now)).toBe(0);
-    expect(parseRetryAfter('2', now)).toBe(2000);
-    expect(parseRetryAfter(' 120 ', now)).toBe(120_000);
-  });
-
-  it('reads an HTTP date as the time left until it, never negative', () => {
-    expect(parseRetryAfter('Mon, 23 Nov 2026 12:00:30 GMT', now)).toBe(30_000);
-    expect(parseRetryAfter('Mon, 23 Nov 2026 11:59:00 GMT', now)).toBe(0);
-  });
-
-  it('ignores what it cannot read', () => {
-    expect(parseRetryAfter(null, now)).toBeUndefined();
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
-    expect(parseRetryAfter('-5', now)).toBeUndefined();
-    expect(parseRetryAfter('1.5', now)).toBeUndefined();
+describe('sendOnce', () => {
+  it('reports a request that failed before it was handed to fetch as not sent (no "may have been placed")', async () => {
+    let fetched = 0;
+    const transport = createTransport({
+      apiKey: 'sbx_transport_test',
+      baseUrl: 'http://127.0.0.1:9',
+      timeoutMs: 1000,
+      retries: 0,
+      fetch: async () => {
+        fetched += 1;
+        return new Response('{}');
+      },
+      onRetry: undefined,
+      retryDelayMs: 1,
+      maxRetryDelayMs: 1,
+      maxRetryAfterMs: 1,
+      random: () => 0,
+    });
+    // What openapi-fetch does when a query value cannot be URL-encoded: it throws while building the request.
+    const building = async () => {
+      throw new URIError('URI malformed');
+    };
+    const error = await transport
+      .sendOnce('RegisterOrder', building, (data) => data, { order })
+      .catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    expect(error.message).toBe('the RegisterOrder request could not be built: URI malformed');
+    expect(fetched).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import {
   AbortedError,
   ConnectionError,
   errorFromHttp,
+  InvalidRequestError,
   InvalidResponseError,
   isResellerError,
   type ResellerError,
@@ -142,7 +143,9 @@ export function createTransport(settings: TransportSettings) {
     const timeout = AbortSignal.timeout(settings.timeoutMs);
     const signal = callerSignal === undefined ? timeout : AbortSignal.any([callerSignal, timeout]);
     let response: Response | undefined;
+    let handedToFetch = false;
     const fetchOnce = async (request: Request): Promise<Response> => {
+      handedToFetch = true;
       response = await sendWithKey(request);
       return response;
     };
@@ -160,6 +163,17 @@ export function createTransport(settings: TransportSettings) {
       };
     } catch (thrown) {
       const cause = describeCause(thrown);
+      if (!handedToFetch) {
+        // Building the request failed (e.g. a value that cannot be URL-encoded): nothing can have been sent.
+        return {
+          kind: 'lost',
+          error: new InvalidRequestError(`the ${operation} request could not be built: ${scrub(reasonOf(thrown))}`, {
+            operation,
+            cause,
+          }),
+          maybeSent: false,
+        };
+      }
       if (callerSignal?.aborted) {
         return {
           kind: 'lost',
