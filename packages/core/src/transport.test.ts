@@ -28,7 +28,12 @@ describe('sendOnce', () => {
     };
     const error = await transport
       .sendOnce('RegisterOrder', building, (data) => data, { order })
-      .catch((e: unknown) => e as Error);
+      .then(
+        () => {
+          throw new Error('expected the request to fail');
+        },
+        (thrown: unknown) => thrown as Error,
+      );
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect(error.message).toBe('the RegisterOrder request could not be built: URI malformed');
     expect(fetched).toBe(0);
