@@ -47,9 +47,20 @@ export function nodeHeadersDir() {
   return found;
 }
 
+/** A stuck install (say, the registry unreachable) must fail this run, not hold CI until its deadline. */
+const STEP_TIMEOUT_MS = 15 * 60_000;
+
 function run(command, args, options) {
   log(`$ ${command} ${args.join(' ')}  (in ${options.cwd})`);
-  const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
+  const result = spawnSync(command, args, {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    timeout: STEP_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
+    ...options,
+  });
+  if (result.error?.code === 'ETIMEDOUT') {
+    throw new Error(`${command} ${args.join(' ')} did not finish within ${STEP_TIMEOUT_MS / 60_000} minutes`);
+  }
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
 }
