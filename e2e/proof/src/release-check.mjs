@@ -347,19 +347,23 @@ export function runReleaseCheck({ root = ROOT } = {}) {
           ? 'every dependency range is a real version'
           : workspaceRanges.map(({ dep, range }) => `${dep}@${range}`).join(', '),
       );
-      // Source maps that point at sources not shipped are broken for whoever debugs the package.
+      // Source maps that point at sources not shipped (nor embedded in `sourcesContent`) are broken for whoever
+      // debugs the package.
       const maps = files.filter((file) => file.endsWith('.map'));
       const brokenMaps = maps.filter((map) => {
-        const text = run('tar', ['-xzOf', tarball, `package/${map}`]);
-        const sources = JSON.parse(text).sources ?? [];
-        return sources.some((source) => !files.includes(join(dirname(map), source).replace(/\\/g, '/')));
+        const { sources = [], sourcesContent = [] } = JSON.parse(run('tar', ['-xzOf', tarball, `package/${map}`]));
+        return sources.some(
+          (source, index) =>
+            typeof sourcesContent[index] !== 'string' &&
+            !files.includes(join(dirname(map), source).replace(/\\/g, '/')),
+        );
       });
       check(
         'source-maps',
         name,
         brokenMaps.length === 0,
         brokenMaps.length === 0
-          ? `${maps.length} source maps, their sources shipped`
+          ? `${maps.length} source maps, their sources shipped or embedded`
           : `${brokenMaps.length} of ${maps.length} source maps point at sources not in the package (e.g. ${brokenMaps[0]})`,
         'warning',
       );
