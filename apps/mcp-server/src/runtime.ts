@@ -27,14 +27,32 @@ export interface Runtime {
 // Timings for the embedded sandbox: orders progress quickly, so a newcomer sees one finish.
 const SANDBOX_ORDER_TIMING = { pendingMs: 1_000, deliveryMs: 8_000 };
 
+/**
+ * The sandbox is an optional dependency, loaded only in sandbox mode: a server for a real account neither starts
+ * nor installs an HTTP server and its catalog (`npm install --omit=optional` leaves it out).
+ */
+async function loadSandbox(): Promise<typeof import('@cappi-reseller/sandbox')> {
+  try {
+    return await import('@cappi-reseller/sandbox');
+  } catch (error) {
+    const missing =
+      (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' &&
+      String((error as { message?: unknown }).message).includes('@cappi-reseller/sandbox');
+    if (!missing) throw error;
+    throw new Error(
+      '--sandbox needs the package @cappi-reseller/sandbox (an optional dependency), which is not installed here: ' +
+        'install it next to this server (npm install @cappi-reseller/sandbox), or run `npx -y @cappi-reseller/mcp-server --sandbox`',
+    );
+  }
+}
+
 export async function createRuntime(config: Config, log: Logger): Promise<Runtime> {
   let defaultKey = config.apiKey;
   let baseUrl = config.baseUrl;
   let stopSandbox: (() => Promise<void>) | undefined;
   let sandboxUrl: string | undefined;
   if (config.sandbox) {
-    // Loaded only in sandbox mode: the sandbox (an HTTP server) stays out of the default start path.
-    const { startSandbox } = await import('@cappi-reseller/sandbox');
+    const { startSandbox } = await loadSandbox();
     const sandbox = await startSandbox({ port: 0, orderTiming: SANDBOX_ORDER_TIMING });
     defaultKey = sandbox.key;
     baseUrl = sandbox.url;

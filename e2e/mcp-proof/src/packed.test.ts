@@ -1,14 +1,17 @@
-// The MCP server as a user installs it: the packed tarballs (`pnpm pack`, what would be published) installed with
-// npm into an empty folder, then the installed bin spawned and driven by a real MCP client. Proves the bundle, its
-// lazily loaded chunks and the embedded sandbox's contract file all ship.
+// The MCP server as a user gets it: the packed tarballs (`pnpm pack`, what would be published), then the bin spawned
+// and driven by a real MCP client. Two ways in: `npx` of the server's tarball alone in an empty folder (its only
+// dependency, the sandbox, is optional and not on the registry yet), against an API elsewhere; and both tarballs
+// installed with npm, for `--sandbox`. Proves the bundle, its lazily loaded chunks and the sandbox's contract file
+// ship.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Sandbox, startSandbox } from '@cappi-reseller/sandbox';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const folder = mkdtempSync(join(tmpdir(), 'cappi-packed-'));
@@ -23,12 +26,12 @@ interface Ran {
 }
 
 /** Runs a command without blocking the event loop, so vitest's own timeout can still fire. */
-function run(command: string, args: string[], cwd: string): Promise<Ran> {
+function run(command: string, args: string[], cwd: string, env = process.env): Promise<Ran> {
   return new Promise((resolve) => {
     execFile(
       command,
       args,
-      { cwd, timeout: STEP_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 16 * 2 ** 20 },
+      { cwd, env, timeout: STEP_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 16 * 2 ** 20 },
       (error, stdout, stderr) => {
         const status = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
         const why = error?.killed ? `killed after ${STEP_TIMEOUT_MS} ms\n` : '';
@@ -45,48 +48,110 @@ async function pnpm(args: string[], cwd: string): Promise<Ran> {
   return run('pnpm', args, cwd);
 }
 
+const TOOLS = ['get_balance', 'get_order_status', 'list_services', 'quote_order', 'register_order'];
+const tarballs = { sandbox: '', mcpServer: '' };
+
+beforeAll(async () => {
+  for (const [name, dir] of [
+    ['sandbox', 'apps/sandbox'],
+    ['mcpServer', 'apps/mcp-server'],
+  ] as const) {
+    const packed = await pnpm(['pack', '--pack-destination', folder], join(repo, dir));
+    expect(packed.status, packed.output).toBe(0);
+    const file = readdirSync(folder).find(
+      (entry) => entry.endsWith('.tgz') && !Object.values(tarballs).includes(entry),
+    );
+    if (file === undefined) throw new Error(`pnpm pack left no tarball for ${dir}`);
+    tarballs[name] = file;
+  }
+}, 2 * STEP_TIMEOUT_MS);
+
+/** Lists the tools and reads the balance through a real MCP client; returns the balance answer's text. */
+async function driveServer(transport: StdioClientTransport): Promise<string> {
+  const client = new Client({ name: 'packed-test', version: '1.0.0' });
+  await client.connect(transport);
+  try {
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(TOOLS);
+    const balance = await client.callTool({ name: 'get_balance', arguments: {} });
+    expect(balance.isError, JSON.stringify(balance.content)).toBeFalsy();
+    expect(JSON.stringify(balance.structuredContent)).toContain('"currency":"USD"');
+    return JSON.stringify(balance.content);
+  } finally {
+    await client.close();
+  }
+}
+
 it(
-  'installs from the packed tarballs into an empty folder, and the installed bin serves tools',
+  "runs with npx from the server's tarball alone, in an empty folder, and says what --sandbox needs there",
   async () => {
-    for (const pkg of ['apps/sandbox', 'apps/mcp-server']) {
-      const packed = await pnpm(['pack', '--pack-destination', folder], join(repo, pkg));
-      expect(packed.status, packed.output).toBe(0);
+    const empty = join(folder, 'npx');
+    mkdirSync(empty);
+    // npx installs into its own cache: keep that inside the test's folder, not in the user's ~/.npm.
+    const env = { ...process.env, npm_config_cache: join(folder, 'npm-cache'), npm_config_update_notifier: 'false' };
+    // A path, as a user types it: npx takes `../x.tgz` as a package to install, an absolute path as a command.
+    const tarball = `../${tarballs.mcpServer}`;
+    let sandbox: Sandbox | undefined;
+    try {
+      sandbox = await startSandbox({ port: 0 });
+      const answer = await driveServer(
+        new StdioClientTransport({
+          command: 'npx',
+          args: ['--yes', tarball],
+          cwd: empty,
+          env: {
+            ...(env as Record<string, string>),
+            CAPPI_API_KEY: sandbox.key,
+            CAPPI_BASE_URL: sandbox.url,
+            CAPPI_LEDGER: join(folder, 'ledger.jsonl'),
+          },
+          stderr: 'pipe',
+        }),
+      );
+      expect(answer).not.toContain('sandbox:');
+    } finally {
+      await sandbox?.stop();
     }
-    const tarballs = readdirSync(folder).filter((file) => file.endsWith('.tgz'));
-    expect(tarballs).toHaveLength(2);
-    writeFileSync(join(folder, 'package.json'), '{"private":true}\n');
+
+    // The optional sandbox is not installed there: --sandbox fails at once, saying why and what to do.
+    const refused = await run('npx', ['--yes', tarball, '--sandbox'], empty, env);
+    expect(refused.status, refused.output).toBe(1);
+    expect(refused.output).toContain('--sandbox needs the package @cappi-reseller/sandbox');
+    expect(refused.output).toContain('npm install @cappi-reseller/sandbox');
+  },
+  2 * STEP_TIMEOUT_MS + 60_000,
+);
+
+it(
+  'installs both tarballs with npm into an empty folder, and the installed bin serves tools with --sandbox',
+  async () => {
+    const app = join(folder, 'app');
+    mkdirSync(app);
+    writeFileSync(join(app, 'package.json'), '{"private":true}\n');
     const installed = await run(
       'npm',
-      ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs.map((file) => `./${file}`)],
-      folder,
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        join(folder, tarballs.sandbox),
+        join(folder, tarballs.mcpServer),
+      ],
+      app,
     );
     expect(installed.status, installed.output).toBe(0);
 
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [join(folder, 'node_modules', '.bin', 'cappi-reseller-mcp'), '--sandbox'],
-      cwd: folder,
-      env: { PATH: process.env.PATH ?? '', HOME: folder },
-      stderr: 'pipe',
-    });
-    const client = new Client({ name: 'packed-test', version: '1.0.0' });
-    await client.connect(transport);
-    try {
-      const { tools } = await client.listTools();
-      expect(tools.map((tool) => tool.name).sort()).toEqual([
-        'get_balance',
-        'get_order_status',
-        'list_services',
-        'quote_order',
-        'register_order',
-      ]);
-      const balance = await client.callTool({ name: 'get_balance', arguments: {} });
-      expect(balance.isError).toBeFalsy();
-      expect(JSON.stringify(balance.structuredContent)).toContain('"currency":"USD"');
-      expect(JSON.stringify(balance.content)).toContain('sandbox');
-    } finally {
-      await client.close();
-    }
+    const answer = await driveServer(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [join(app, 'node_modules', '.bin', 'cappi-reseller-mcp'), '--sandbox'],
+        cwd: app,
+        env: { PATH: process.env.PATH ?? '', HOME: app },
+        stderr: 'pipe',
+      }),
+    );
+    expect(answer).toContain('sandbox');
   },
-  3 * STEP_TIMEOUT_MS + 60_000,
+  STEP_TIMEOUT_MS + 60_000,
 );
