@@ -20,7 +20,7 @@ export interface ServerContext extends AnswerContext {
   ledger: Ledger;
   quotes: QuoteSigner;
   log: Logger;
-  /** Runs order placements one at a time (check budget, send, record), across every session of the process. */
+  /** Runs order placements one at a time (check budget, send, record), across every session and every process on the ledger. */
   serialize<T>(task: () => Promise<T>): Promise<T>;
   now(): number;
   /** First and longest pause between polls while waiting for an order. */

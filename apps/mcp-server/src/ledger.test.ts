@@ -1,8 +1,8 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { accountOf, type LedgerEntry, openLedger, recentIdentical, spentToday } from './ledger.js';
+import { accountOf, type LedgerEntry, LOCK_WAIT_MS, openLedger, recentIdentical, spentToday } from './ledger.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -100,5 +100,43 @@ describe('a ledger that cannot be used', () => {
     const fine = openLedger(join(dir, 'sub', 'ledger.jsonl'));
     expect(() => fine.assertWritable()).not.toThrow();
     expect(fine.entries()).toEqual([]);
+  });
+});
+
+describe('the ledger lock', () => {
+  it('lets one holder at a time run, whichever ledger object (or process) asks', async () => {
+    const path = tempLedgerPath();
+    const events: string[] = [];
+    const order = (name: string, ms: number) => async () => {
+      events.push(`${name} starts`);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      events.push(`${name} ends`);
+      return name;
+    };
+    const results = await Promise.all([
+      openLedger(path).exclusive(order('a', 400)),
+      openLedger(path).exclusive(order('b', 10)),
+    ]);
+    expect(results).toEqual(['a', 'b']);
+    expect(events).toEqual(['a starts', 'a ends', 'b starts', 'b ends']);
+    expect(existsSync(`${path}.lock`)).toBe(false);
+  });
+
+  it('is released when the task fails', async () => {
+    const path = tempLedgerPath();
+    const ledger = openLedger(path);
+    await expect(ledger.exclusive(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(existsSync(`${path}.lock`)).toBe(false);
+    await expect(ledger.exclusive(async () => 'next')).resolves.toBe('next');
+  });
+
+  it('takes over the lock of a process that died holding it', async () => {
+    const path = tempLedgerPath();
+    mkdirSync(`${path}.lock`, { recursive: true });
+    const longAgo = new Date(Date.now() - 60_000);
+    utimesSync(`${path}.lock`, longAgo, longAgo);
+    const started = Date.now();
+    await expect(openLedger(path).exclusive(async () => 'placed')).resolves.toBe('placed');
+    expect(Date.now() - started).toBeLessThan(LOCK_WAIT_MS);
   });
 });

@@ -29,7 +29,17 @@ export interface Ledger {
   assertWritable(): void;
   append(entry: LedgerEntry): void;
   entries(): LedgerEntry[];
+  /**
+   * Runs `task` holding the ledger's lock, which every server process using this ledger takes: one order at a time
+   * (check the budget, send, record), even when an AI client runs several servers on one ledger.
+   */
+  exclusive<T>(task: () => Promise<T>): Promise<T>;
 }
+
+/** How long an order waits for another process's order to finish: longer than one order's request takes. */
+export const LOCK_WAIT_MS = 20_000;
+// A lock not refreshed for this long belongs to a process that died; it is taken over.
+const LOCK_STALE_MS = 15_000;
 
 /** A short, stable, one-way fingerprint of an API key, safe to write down. */
 export function accountOf(apiKey: string): string {
@@ -40,7 +50,7 @@ export function utcDay(time: number | string): string {
   return new Date(time).toISOString().slice(0, 10);
 }
 
-export function openLedger(path: string): Ledger {
+export function openLedger(path: string, onLockLost: (reason: string) => void = () => undefined): Ledger {
   // The folder is made with the first order, so a server that never orders leaves nothing behind.
   const open = () => {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -58,6 +68,32 @@ export function openLedger(path: string): Ledger {
         fsyncSync(fd);
       } finally {
         closeSync(fd);
+      }
+    },
+    async exclusive(task) {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      // Loaded with the first order, not at start: AI clients spawn the server often and most sessions only read.
+      // A CommonJS module: its exports are the default export once bundled.
+      const { default: lockfile } = await import('proper-lockfile');
+      let release: () => Promise<void>;
+      try {
+        release = await lockfile.lock(path, {
+          realpath: false, // the ledger file itself may not exist yet
+          lockfilePath: `${path}.lock`,
+          stale: LOCK_STALE_MS,
+          retries: { retries: Math.ceil(LOCK_WAIT_MS / 250), factor: 1, minTimeout: 250, maxTimeout: 250 },
+          // The default throws from a timer and would crash the server; the order in flight still completes.
+          onCompromised: (error) => onLockLost(error.message),
+        });
+      } catch (error) {
+        throw new LedgerBusyError(
+          `another server process using the order ledger ${path} did not finish its order within ${LOCK_WAIT_MS / 1000} s (${(error as Error).message})`,
+        );
+      }
+      try {
+        return await task();
+      } finally {
+        await release().catch(() => undefined);
       }
     },
     entries() {
@@ -81,6 +117,11 @@ export function openLedger(path: string): Ledger {
       return entries;
     },
   };
+}
+
+/** The ledger's lock could not be taken in time: nothing was sent. */
+export class LedgerBusyError extends Error {
+  override name = 'LedgerBusyError';
 }
 
 /** What the account spent on the UTC day of `now`, unknown outcomes included at their quoted price. */

@@ -61,9 +61,11 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
   }
   if (defaultKey !== undefined) log.addSecret(defaultKey);
 
-  const ledger = openLedger(config.ledgerPath);
+  const ledger = openLedger(config.ledgerPath, (reason) => log.info(`the order ledger's lock was lost: ${reason}`));
   const quotes = createQuoteSigner(config.quoteSecret);
-  const serialize = createSerializer();
+  // One order at a time: in this process (a queue), then across processes sharing the ledger (its lock).
+  const queue = createSerializer();
+  const serialize = <T>(task: () => Promise<T>): Promise<T> => queue(() => ledger.exclusive(task));
   const accounts = new Map<string, Account>();
   /** Open sessions per account id. */
   const sessions = new Map<string, number>();

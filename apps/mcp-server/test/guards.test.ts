@@ -90,6 +90,39 @@ describe('daily budget', () => {
   });
 });
 
+describe('a ledger shared by two server processes', () => {
+  it('places one order at a time across them: the budget holds when both order at once', async () => {
+    const stateDir = tempDir();
+    try {
+      const args = ['--daily-budget-usd', '2']; // room for one order of 1.20 USD, not two
+      const [first, second] = [await server({ args, stateDir }), await server({ args, stateDir })];
+      const quotes = [first, second].map((s) =>
+        s.call('quote_order', { service_id: STEAM_LIKES, link: freshLink(), quantity: 100 }),
+      );
+      const [quoteA, quoteB] = await Promise.all(quotes);
+      expect(quoteA?.isError).toBeFalsy();
+      expect(quoteB?.isError).toBeFalsy();
+      // Each order takes 1 s at the API: without a lock across processes, both would pass the budget check
+      // before either is recorded.
+      sandbox.faults.inject({ kind: 'latency', ms: 1_000 }, { operation: 'RegisterOrder', times: 2 });
+      const before = committed();
+      const answers = await Promise.all([
+        first.call('register_order', { quote_id: quoteA?.structuredContent?.quote_id }),
+        second.call('register_order', { quote_id: quoteB?.structuredContent?.quote_id }),
+      ]);
+      sandbox.faults.clear();
+      const placed = answers.filter((answer) => !answer.isError);
+      const refused = answers.filter((answer) => answer.isError);
+      expect(placed).toHaveLength(1);
+      expect(refused.map(textOf)).toEqual([expect.stringContaining('daily budget')]);
+      expect(committed()).toBe(before + 1);
+      expect(first.ledger()).toHaveLength(1);
+    } finally {
+      removeDir(stateDir);
+    }
+  });
+});
+
 describe('allow-list', () => {
   it('refuses services outside it and accepts those on it, by id or category', async () => {
     const steam = sandbox.catalog().find((s) => s.service === STEAM_LIKES);
