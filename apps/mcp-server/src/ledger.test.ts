@@ -2,7 +2,15 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { accountOf, type LedgerEntry, LOCK_WAIT_MS, openLedger, recentIdentical, spentToday } from './ledger.js';
+import {
+  accountOf,
+  LedgerBusyError,
+  type LedgerEntry,
+  LOCK_WAIT_MS,
+  openLedger,
+  recentIdentical,
+  spentToday,
+} from './ledger.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -128,6 +136,21 @@ describe('the ledger lock', () => {
     await expect(ledger.exclusive(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(existsSync(`${path}.lock`)).toBe(false);
     await expect(ledger.exclusive(async () => 'next')).resolves.toBe('next');
+  });
+
+  it('refuses, sending nothing, when another holder keeps it past the wait', async () => {
+    const path = tempLedgerPath();
+    let finish = () => undefined as void;
+    const holding = openLedger(path).exclusive(() => new Promise<void>((resolve) => (finish = resolve)));
+    let sent = false;
+    const waiting = openLedger(path, { lockWaitMs: 500 }).exclusive(async () => {
+      sent = true;
+    });
+    await expect(waiting).rejects.toThrow(LedgerBusyError);
+    await expect(waiting).rejects.toThrow(`another server process using the order ledger ${path} did not finish`);
+    expect(sent).toBe(false);
+    finish();
+    await holding;
   });
 
   it('takes over the lock of a process that died holding it', async () => {

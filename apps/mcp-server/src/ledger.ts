@@ -50,7 +50,14 @@ export function utcDay(time: number | string): string {
   return new Date(time).toISOString().slice(0, 10);
 }
 
-export function openLedger(path: string, onLockLost: (reason: string) => void = () => undefined): Ledger {
+export interface LedgerOptions {
+  /** Told when the lock was lost while held (its file removed or not refreshed in time). */
+  onLockLost?: (reason: string) => void;
+  lockWaitMs?: number;
+}
+
+export function openLedger(path: string, options: LedgerOptions = {}): Ledger {
+  const { onLockLost = () => undefined, lockWaitMs = LOCK_WAIT_MS } = options;
   // The folder is made with the first order, so a server that never orders leaves nothing behind.
   const open = () => {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -81,13 +88,13 @@ export function openLedger(path: string, onLockLost: (reason: string) => void = 
           realpath: false, // the ledger file itself may not exist yet
           lockfilePath: `${path}.lock`,
           stale: LOCK_STALE_MS,
-          retries: { retries: Math.ceil(LOCK_WAIT_MS / 250), factor: 1, minTimeout: 250, maxTimeout: 250 },
+          retries: { retries: Math.ceil(lockWaitMs / 250), factor: 1, minTimeout: 250, maxTimeout: 250 },
           // The default throws from a timer and would crash the server; the order in flight still completes.
           onCompromised: (error) => onLockLost(error.message),
         });
       } catch (error) {
         throw new LedgerBusyError(
-          `another server process using the order ledger ${path} did not finish its order within ${LOCK_WAIT_MS / 1000} s (${(error as Error).message})`,
+          `another server process using the order ledger ${path} did not finish its order within ${lockWaitMs / 1000} s (${(error as Error).message})`,
         );
       }
       try {

@@ -61,7 +61,9 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
   }
   if (defaultKey !== undefined) log.addSecret(defaultKey);
 
-  const ledger = openLedger(config.ledgerPath, (reason) => log.info(`the order ledger's lock was lost: ${reason}`));
+  const ledger = openLedger(config.ledgerPath, {
+    onLockLost: (reason) => log.info(`the order ledger's lock was lost: ${reason}`),
+  });
   const quotes = createQuoteSigner(config.quoteSecret);
   // One order at a time: in this process (a queue), then across processes sharing the ledger (its lock).
   const queue = createSerializer();
