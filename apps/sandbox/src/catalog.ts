@@ -1,4 +1,5 @@
 import type { components } from './generated/schema.js';
+import { rateToMicros } from './money.js';
 import { createRandom, pick, type Random, randomInt } from './random.js';
 
 export type Service = components['schemas']['Service'];
@@ -335,4 +336,52 @@ export function generateCatalog(seed: number, size: number): CatalogEntry[] {
     entries.push(generateEntry(random, id));
   }
   return entries;
+}
+
+/** The `mode` (shown by /OrderStatus) of a service added with setCatalog: the sandbox cannot guess a real one. */
+export const ADDED_SERVICE_MODE = 'Custom';
+
+function isNonNegativeInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/**
+ * The entries for a catalog given by the user (setCatalog), checked against the contract's Service so that
+ * /ServicesList never lists what the real API could not. A service already known keeps its `mode` and, when
+ * listed without a rate, the price it is charged at; a new service needs a rate, since the sandbox must charge
+ * something. Each service is copied (only the contract's fields), so the caller's objects stay theirs.
+ */
+export function catalogFromServices(
+  services: readonly Service[],
+  known: ReadonlyMap<number, CatalogEntry>,
+): CatalogEntry[] {
+  if (!Array.isArray(services)) throw new TypeError('setCatalog: give an array of services, e.g. from catalog()');
+  const seen = new Set<number>();
+  return services.map((given, index) => {
+    const at = `setCatalog: services[${index}]`;
+    if (typeof given !== 'object' || given === null) throw new TypeError(`${at} is not a service object`);
+    const { service: id, category, name, rate, min, max, desc } = given;
+    if (!isNonNegativeInteger(id) || id === 0) throw new RangeError(`${at}.service must be a positive integer`);
+    if (seen.has(id)) throw new RangeError(`${at} repeats service ${id}`);
+    seen.add(id);
+    if (typeof category !== 'string' || typeof name !== 'string') {
+      throw new TypeError(`${at}: category and name must be strings`);
+    }
+    if (!isNonNegativeInteger(min) || !isNonNegativeInteger(max) || min > max) {
+      throw new RangeError(`${at}: min and max must be integers with 0 <= min <= max`);
+    }
+    if (rate !== undefined && !(typeof rate === 'number' && Number.isFinite(rate) && rate >= 0)) {
+      throw new RangeError(`${at}.rate must be a number of USD >= 0, or absent`);
+    }
+    if (desc !== undefined && desc !== null && typeof desc !== 'string') {
+      throw new TypeError(`${at}.desc must be a string, null or absent`);
+    }
+    const previous = known.get(id);
+    const rateMicros = rate === undefined ? previous?.rateMicros : rateToMicros(rate);
+    if (rateMicros === undefined) throw new RangeError(`${at}: the new service ${id} needs a rate`);
+    const service: Service = { service: id, category, name, min, max };
+    if (desc !== undefined) service.desc = desc;
+    if (rate !== undefined) service.rate = rate;
+    return { service, rateMicros, mode: previous?.mode ?? ADDED_SERVICE_MODE };
+  });
 }

@@ -37,10 +37,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const firstKey = keys[0]?.key;
   if (firstKey === undefined) throw new RangeError('keys must hold at least one key');
 
-  const catalog = generateCatalog(seed, options.services ?? DEFAULTS.services);
   const state = createState({
     seed,
-    catalog,
+    catalog: generateCatalog(seed, options.services ?? DEFAULTS.services),
     keys,
     pendingMs,
     deliveryMs,
@@ -98,7 +97,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     orders: (key) => state.orders(key),
     setBalance: (key, balance) => state.setBalance(key, balance),
     balanceOf: (key) => state.balanceOf(key),
-    catalog: () => structuredClone(catalog.map((entry) => entry.service)),
+    catalog: () => structuredClone(state.listServices()),
+    setCatalog: (services) => state.setCatalog(services),
     violations: () => [...violations],
   };
 }

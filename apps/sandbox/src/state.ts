@@ -1,4 +1,4 @@
-import type { CatalogEntry, Service } from './catalog.js';
+import { type CatalogEntry, catalogFromServices, type Service } from './catalog.js';
 import type { components } from './generated/schema.js';
 import { centsToDollars, chargeCents, dollarsToCents, formatCents, refundCents } from './money.js';
 import { createRandom, randomHex, randomInt } from './random.js';
@@ -66,8 +66,10 @@ function isHttpUrl(link: string): boolean {
 
 /** Accounts, balances and orders, and the four operations on them. Statuses are computed from the clock when read. */
 export function createState(options: StateOptions) {
-  const { seed, catalog, pendingMs, deliveryMs, partialRate, clock } = options;
-  const services = new Map(catalog.map((entry) => [entry.service.service, entry]));
+  const { seed, pendingMs, deliveryMs, partialRate, clock } = options;
+  // Replaced as a whole by setCatalog; an order keeps the entry it was placed with (its mode, what it was charged).
+  let catalog = options.catalog;
+  let services = new Map(catalog.map((entry) => [entry.service.service, entry]));
   const accounts = new Map<string, Account>();
   for (const [index, { key, balance }] of options.keys.entries()) {
     if (typeof key !== 'string' || key.length === 0)
@@ -161,6 +163,12 @@ export function createState(options: StateOptions) {
 
     listServices(): Service[] {
       return catalog.map((entry) => entry.service);
+    },
+
+    /** What /ServicesList lists and RegisterOrder checks from now on; throws (changing nothing) when invalid. */
+    setCatalog(list: readonly Service[]): void {
+      catalog = catalogFromServices(list, services);
+      services = new Map(catalog.map((entry) => [entry.service.service, entry]));
     },
 
     registerOrder(account: Account, request: OrderRequest): RegisterOrderResult {

@@ -79,6 +79,14 @@ export interface Sandbox {
   orders(key?: string): SandboxOrder[];
   setBalance(key: string, balance: number): void;
   balanceOf(key: string): number;
+  /** A copy of the services /ServicesList answers now. */
   catalog(): Service[];
+  /**
+   * Replaces the catalog: /ServicesList lists `services` (in this order) and RegisterOrder accepts only them, within
+   * their min/max, charged at their rate. Start from catalog() and change a rate, drop or add a service, e.g. to
+   * show a "catalog changed" trigger firing. A service kept without a rate keeps its price; a new one needs a rate.
+   * Orders already placed are unaffected. Throws, changing nothing, when a service breaks the contract.
+   */
+  setCatalog(services: readonly Service[]): void;
   violations(): string[];
 }

@@ -407,9 +407,10 @@ describe('n8n-nodes-cappi-reseller in a real n8n 2.41.1', () => {
 
   it('polling trigger: the first poll is a baseline, a change fires once, the next poll does not fire again', async () => {
     const outcome = await triggerPhase;
-    expect(outcome.polls).toEqual({ balance: 3, orderStatus: 3 });
+    expect(outcome.polls).toEqual({ balance: 3, orderStatus: 3, catalog: 3 });
     const byNode = Object.fromEntries(outcome.executions.map((e) => [e.node, e.items]));
-    expect(outcome.executions).toHaveLength(2);
+    // One execution per trigger: the change, seen by the second poll. The first and third fired nothing.
+    expect(outcome.executions).toHaveLength(3);
     expect(byNode['Low Balance']).toEqual([
       {
         event: 'balanceBelowThreshold',
@@ -426,6 +427,8 @@ describe('n8n-nodes-cappi-reseller in a real n8n 2.41.1', () => {
       previousState: 'pending',
       isFinal: true,
     });
+    // Every change of the catalog, each once, in one execution: the rate, the service added, the one removed.
+    expect(byNode.Catalog).toEqual(outcome.catalogChanges);
   });
 
   it('credential test: a good key passes, a bad key is reported clearly', async () => {
@@ -466,7 +469,9 @@ function filesUnder(dir: string): string[] {
 interface TriggerOutcome {
   orderId: number;
   balanceBeforeDrop: number;
-  polls: { balance: number; orderStatus: number };
+  polls: { balance: number; orderStatus: number; catalog: number };
+  /** The items the catalog trigger must fire for the change made between its first and second poll. */
+  catalogChanges: Record<string, unknown>[];
   executions: { node: string; items: Record<string, unknown>[] }[];
   credentialTests: { good: { status: string; message?: string }; bad: { status: string; message: string } };
 }
@@ -474,32 +479,79 @@ interface TriggerOutcome {
 /**
  * Publishes the trigger workflow and runs `n8n start`: n8n polls each trigger once when it activates the
  * workflow (the baseline), then every minute. Between the first and second poll the balance drops below the
- * threshold and the watched order completes; the third poll sees no new change.
+ * threshold, the watched order completes and the catalog changes; the third poll sees no new change.
  */
 async function runTriggerPhase(orderId: number): Promise<TriggerOutcome> {
   expect((await n8n(homeB, ['publish:workflow', '--id=e2eTrigger000001'])).code).toBe(0);
   const server = await startServer(homeB);
   try {
-    const polls = () => ({ balance: sandboxB.requests('Balance'), orderStatus: sandboxB.requests('OrderStatus') });
-    await waitFor('the first poll', () => polls().balance >= 1 && polls().orderStatus >= 1, 60_000);
-    log('trigger: first poll done (baseline); dropping the balance and completing the order');
+    // Each trigger's polls, counted by the requests it alone sends to sandbox B.
+    const polls = () => ({
+      balance: sandboxB.requests('Balance'),
+      orderStatus: sandboxB.requests('OrderStatus'),
+      catalog: sandboxB.requests('ServicesList'),
+    });
+    const everyTriggerPolled = (times: number) => Object.values(polls()).every((count) => count >= times);
+    await waitFor('the first poll', () => everyTriggerPolled(1), 60_000);
+    log('trigger: first poll done (baseline); dropping the balance, completing the order, changing the catalog');
     const balanceBeforeDrop = sandboxB.balanceOf(KEY_B);
     sandboxB.setBalance(KEY_B, 20);
     clockOffsetB += 3 * 3_600_000;
+    const catalogChanges = changeCatalog();
 
     const credentialTests = await testCredentials(server.url);
-    await waitFor('the second poll', () => polls().balance >= 2 && polls().orderStatus >= 2, 75_000);
+    await waitFor('the second poll', () => everyTriggerPolled(2), 75_000);
     log('trigger: second poll done; waiting for the third');
-    await waitFor('the third poll', () => polls().balance >= 3 && polls().orderStatus >= 3, 75_000);
+    await waitFor('the third poll', () => everyTriggerPolled(3), 75_000);
     // Let the executions of the third poll (there should be none) be written.
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const seen = polls();
     await server.stop();
-    return { orderId, balanceBeforeDrop, polls: seen, executions: await triggerExecutions(), credentialTests };
+    return {
+      orderId,
+      balanceBeforeDrop,
+      polls: seen,
+      catalogChanges,
+      executions: await triggerExecutions(),
+      credentialTests,
+    };
   } catch (error) {
     await server.stop();
     throw error;
   }
+}
+
+/**
+ * Changes sandbox B's catalog as a reseller sees it change: one service's rate doubles, one service is removed,
+ * one is added. Returns the items the catalog trigger must fire, in its order (the catalog's services in order,
+ * then the removed ones), built from the catalog as it was.
+ */
+function changeCatalog(): Record<string, unknown>[] {
+  const before = sandboxB.catalog();
+  const [repriced, removed] = before.filter((s): s is Service & { rate: number } => typeof s.rate === 'number');
+  if (repriced === undefined || removed === undefined) throw new Error('sandbox B lists fewer than two rates');
+  const rate = Number((repriced.rate * 2).toFixed(6));
+  const added: Service & { rate: number } = {
+    service: Math.max(...before.map((s) => s.service)) + 1,
+    category: repriced.category,
+    name: `${repriced.category} e2e Added Service [Max: 100]`,
+    rate: 0.025,
+    min: 1,
+    max: 100,
+    desc: null,
+  };
+  // A new array (catalog() is a copy anyway): the sandbox must see the change only through setCatalog.
+  sandboxB.setCatalog([
+    ...before.filter((s) => s.service !== removed.service).map((s) => (s === repriced ? { ...s, rate } : s)),
+    added,
+  ]);
+  log(`trigger: service ${repriced.service} now at ${rate}, ${removed.service} removed, ${added.service} added`);
+  const fields = (s: Service) => ({ serviceId: s.service, name: s.name, category: s.category, min: s.min, max: s.max });
+  return [
+    { event: 'catalogChanged', change: 'rateChanged', previousRate: repriced.rate, rate, ...fields(repriced) },
+    { event: 'catalogChanged', change: 'added', rate: added.rate, ...fields(added) },
+    { event: 'catalogChanged', change: 'removed', serviceId: removed.service, previousRate: removed.rate },
+  ];
 }
 
 /** The credential's own test, as the editor runs it ("Test" in the credential dialog), over n8n's REST API. */

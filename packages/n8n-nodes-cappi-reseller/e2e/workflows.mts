@@ -184,7 +184,10 @@ export function ordersWorkflow(
   return workflow(id, `e2e ${id}`, [start(), ...itemsFrom(listExpression), create]);
 }
 
-/** Two polling triggers (balance below a threshold, an order's status), polled every minute once published. */
+/**
+ * Three polling triggers (balance below a threshold, an order's status, the catalog), polled every minute once
+ * published. One workflow, so that a single `n8n start` drives all three.
+ */
 export function triggerWorkflow(credential: CredentialRef, threshold: number, orderId: number): Workflow {
   const everyMinute = { item: [{ mode: 'everyMinute' }] };
   const balance = {
@@ -200,11 +203,16 @@ export function triggerWorkflow(credential: CredentialRef, threshold: number, or
     credentials: { cappiResellerApi: credential },
   };
   status.position = [0, 200];
+  const catalog = {
+    ...node('Catalog', TRIGGER, 1, { event: 'catalogChanged', pollTimes: everyMinute }),
+    credentials: { cappiResellerApi: credential },
+  };
+  catalog.position = [0, 400];
   return {
     id: 'e2eTrigger000001',
     name: 'e2e trigger',
     active: false,
-    nodes: [balance, status],
+    nodes: [balance, status, catalog],
     connections: {},
     settings: { executionOrder: 'v1' },
   };
