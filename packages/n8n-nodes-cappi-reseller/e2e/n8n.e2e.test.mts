@@ -407,9 +407,11 @@ describe('n8n-nodes-cappi-reseller in a real n8n 2.41.1', () => {
 
   it('polling trigger: the first poll is a baseline, a change fires once, the next poll does not fire again', async () => {
     const outcome = await triggerPhase;
-    expect(outcome.polls).toEqual({ balance: 3, orderStatus: 3, catalog: 3 });
+    // At least 3 each: n8n gives each trigger its own second of the minute, so one can poll a 4th time before the
+    // slowest polls its 3rd. Every poll after the change must fire nothing, which the executions below prove.
+    for (const count of Object.values(outcome.polls)) expect(count).toBeGreaterThanOrEqual(3);
     const byNode = Object.fromEntries(outcome.executions.map((e) => [e.node, e.items]));
-    // One execution per trigger: the change, seen by the second poll. The first and third fired nothing.
+    // One execution per trigger: the change, seen by the second poll. The first and later polls fired nothing.
     expect(outcome.executions).toHaveLength(3);
     expect(byNode['Low Balance']).toEqual([
       {
