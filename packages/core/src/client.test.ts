@@ -256,6 +256,27 @@ describe('retries of reads', () => {
     await expect(clientFor({ timeoutMs: 100, retries: 1 }).getBalance()).resolves.toMatchObject({ currency: 'USD' });
   });
 
+  it('times out an attempt whose body stalls after the headers: the timeout bounds reading the answer too', async () => {
+    // Headers and the start of a body, then nothing: the attempt's timer must still be running while it is read.
+    const stalling = createHttpServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      response.write('{"balance":');
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = stalling.address();
+      if (address === null || typeof address === 'string') throw new Error('no port');
+      const stalled = { apiKey: KEY, baseUrl: `http://127.0.0.1:${address.port}`, timeoutMs: 100, retries: 0 };
+      const read = await failureOf(createResellerClient(stalled).getBalance());
+      expect(read).toBeInstanceOf(TimeoutError);
+      const placing = await failureOf(createResellerClient(stalled).registerOrder(order));
+      expect(placing).toBeInstanceOf(UnknownOutcomeError);
+    } finally {
+      stalling.closeAllConnections();
+      await new Promise((resolve) => stalling.close(resolve));
+    }
+  });
+
   it('ConnectionError when nothing listens, after the retries', async () => {
     const retries: RetryInfo[] = [];
     const client = clientFor({ baseUrl: await closedPortUrl(), retries: 2, onRetry: (info) => retries.push(info) });
@@ -470,6 +491,29 @@ describe('the key is redacted from what others put in errors', () => {
     expectNoKey(placing);
     expect(retries).toHaveLength(1);
     for (const info of retries) expectNoKey(info);
+  });
+});
+
+describe('what the given fetch receives', () => {
+  it('one call per attempt: the key added to the URL, redirects not followed, the attempt\'s live signal', async () => {
+    const seen: { url: string; init: RequestInit | undefined; aborted: boolean | undefined }[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      seen.push({ url: String(input), init, aborted: init?.signal?.aborted });
+      return new Response(JSON.stringify({ balance: 1, currency: 'USD' }), {
+        headers: { 'content-type': 'application/json' },
+      });
+    };
+    const client = clientFor({ fetch: recording, retries: 0 });
+    await expect(client.getBalance()).resolves.toMatchObject({ currency: 'USD' });
+    await failureOf(client.getOrderStatus(7)); // the shape check refuses a balance for a status
+    const [balance, status] = seen;
+    expect(balance?.url).toBe(`${sandbox.url}/Balance?${new URLSearchParams({ key: KEY })}`);
+    expect(status?.url).toBe(`${sandbox.url}/OrderStatus?orderId=7&${new URLSearchParams({ key: KEY })}`);
+    for (const call of [balance, status]) {
+      expect(call?.init).toMatchObject({ method: 'GET', redirect: 'manual' });
+      expect(call?.init?.signal).toBeInstanceOf(AbortSignal);
+      expect(call?.aborted).toBe(false);
+    }
   });
 });
 
