@@ -140,7 +140,7 @@ describe('the ledger lock', () => {
 
   it('refuses, sending nothing, when another holder keeps it past the wait', async () => {
     const path = tempLedgerPath();
-    let finish = () => undefined as void;
+    let finish: () => void = () => undefined;
     const holding = openLedger(path).exclusive(() => new Promise<void>((resolve) => (finish = resolve)));
     let sent = false;
     const waiting = openLedger(path, { lockWaitMs: 500 }).exclusive(async () => {

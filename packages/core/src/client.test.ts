@@ -495,7 +495,7 @@ describe('the key is redacted from what others put in errors', () => {
 });
 
 describe('what the given fetch receives', () => {
-  it('one call per attempt: the key added to the URL, redirects not followed, the attempt\'s live signal', async () => {
+  it("one call per attempt: the key added to the URL, redirects not followed, the attempt's live signal", async () => {
     const seen: { url: string; init: RequestInit | undefined; aborted: boolean | undefined }[] = [];
     const recording: typeof fetch = async (input, init) => {
       seen.push({ url: String(input), init, aborted: init?.signal?.aborted });
