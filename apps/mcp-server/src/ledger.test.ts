@@ -1,11 +1,20 @@
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   accountOf,
-  LedgerBusyError,
   type LedgerEntry,
+  LedgerLockError,
   LOCK_WAIT_MS,
   openLedger,
   recentIdentical,
@@ -146,11 +155,27 @@ describe('the ledger lock', () => {
     const waiting = openLedger(path, { lockWaitMs: 500 }).exclusive(async () => {
       sent = true;
     });
-    await expect(waiting).rejects.toThrow(LedgerBusyError);
-    await expect(waiting).rejects.toThrow(`another server process using the order ledger ${path} did not finish`);
+    await expect(waiting).rejects.toThrow(LedgerLockError);
+    await expect(waiting).rejects.toThrow(
+      `another server process using the order ledger ${path} did not finish its order within 0.5 s`,
+    );
     expect(sent).toBe(false);
     finish();
     await holding;
+  });
+
+  it('refuses, sending nothing, when the lock cannot be made at all', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ledger-test-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'file'), '');
+    const path = join(dir, 'file', 'ledger.jsonl'); // its folder would be a file
+    let sent = false;
+    const refused = openLedger(path).exclusive(async () => {
+      sent = true;
+    });
+    await expect(refused).rejects.toThrow(LedgerLockError);
+    await expect(refused).rejects.toThrow(`the lock of the order ledger (${path}.lock) cannot be taken`);
+    expect(sent).toBe(false);
   });
 
   it('takes over the lock of a process that died holding it', async () => {

@@ -78,12 +78,12 @@ export function openLedger(path: string, options: LedgerOptions = {}): Ledger {
       }
     },
     async exclusive(task) {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-      // Loaded with the first order, not at start: AI clients spawn the server often and most sessions only read.
-      // A CommonJS module: its exports are the default export once bundled.
-      const { default: lockfile } = await import('proper-lockfile');
       let release: () => Promise<void>;
       try {
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+        // Loaded with the first order, not at start: AI clients spawn the server often and most sessions only read.
+        // A CommonJS module: its exports are the default export once bundled.
+        const { default: lockfile } = await import('proper-lockfile');
         release = await lockfile.lock(path, {
           realpath: false, // the ledger file itself may not exist yet
           lockfilePath: `${path}.lock`,
@@ -93,8 +93,11 @@ export function openLedger(path: string, options: LedgerOptions = {}): Ledger {
           onCompromised: (error) => onLockLost(error.message),
         });
       } catch (error) {
-        throw new LedgerBusyError(
-          `another server process using the order ledger ${path} did not finish its order within ${lockWaitMs / 1000} s (${(error as Error).message})`,
+        const { code, message } = error as { code?: unknown; message?: unknown };
+        throw new LedgerLockError(
+          code === 'ELOCKED'
+            ? `another server process using the order ledger ${path} did not finish its order within ${lockWaitMs / 1000} s; try again in a moment`
+            : `the lock of the order ledger (${path}.lock) cannot be taken (${String(message)}); ask the operator to fix it or set --ledger`,
         );
       }
       try {
@@ -126,9 +129,9 @@ export function openLedger(path: string, options: LedgerOptions = {}): Ledger {
   };
 }
 
-/** The ledger's lock could not be taken in time: nothing was sent. */
-export class LedgerBusyError extends Error {
-  override name = 'LedgerBusyError';
+/** The ledger's lock could not be taken (held by another process past the wait, or unusable): nothing was sent. */
+export class LedgerLockError extends Error {
+  override name = 'LedgerLockError';
 }
 
 /** What the account spent on the UTC day of `now`, unknown outcomes included at their quoted price. */

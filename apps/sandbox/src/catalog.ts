@@ -341,41 +341,24 @@ export function generateCatalog(seed: number, size: number): CatalogEntry[] {
 /** The `mode` (shown by /OrderStatus) of a service added with setCatalog: the sandbox cannot guess a real one. */
 export const ADDED_SERVICE_MODE = 'Custom';
 
-function isNonNegativeInteger(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
 /**
- * The entries for a catalog given by the user (setCatalog), checked against the contract's Service so that
- * /ServicesList never lists what the real API could not. A service already known keeps its `mode` and, when
- * listed without a rate, the price it is charged at; a new service needs a rate, since the sandbox must charge
- * something. Each service is copied (only the contract's fields), so the caller's objects stay theirs.
+ * The entries for a catalog given by the user (setCatalog), already checked against the contract's ServicesList.
+ * Adds what the contract cannot say: ids unique and orderable (>= 1), min <= max, a rate for a new service (the
+ * sandbox must charge something). A service already known keeps its `mode` and, when listed without a rate, the
+ * price it is charged at. Each service is copied (only the contract's fields), so the caller's objects stay theirs.
  */
 export function catalogFromServices(
   services: readonly Service[],
   known: ReadonlyMap<number, CatalogEntry>,
 ): CatalogEntry[] {
-  if (!Array.isArray(services)) throw new TypeError('setCatalog: give an array of services, e.g. from catalog()');
   const seen = new Set<number>();
   return services.map((given, index) => {
     const at = `setCatalog: services[${index}]`;
-    if (typeof given !== 'object' || given === null) throw new TypeError(`${at} is not a service object`);
     const { service: id, category, name, rate, min, max, desc } = given;
-    if (!isNonNegativeInteger(id) || id === 0) throw new RangeError(`${at}.service must be a positive integer`);
+    if (id < 1) throw new RangeError(`${at}.service must be 1 or more (got ${id})`);
     if (seen.has(id)) throw new RangeError(`${at} repeats service ${id}`);
     seen.add(id);
-    if (typeof category !== 'string' || typeof name !== 'string') {
-      throw new TypeError(`${at}: category and name must be strings`);
-    }
-    if (!isNonNegativeInteger(min) || !isNonNegativeInteger(max) || min > max) {
-      throw new RangeError(`${at}: min and max must be integers with 0 <= min <= max`);
-    }
-    if (rate !== undefined && !(typeof rate === 'number' && Number.isFinite(rate) && rate >= 0)) {
-      throw new RangeError(`${at}.rate must be a number of USD >= 0, or absent`);
-    }
-    if (desc !== undefined && desc !== null && typeof desc !== 'string') {
-      throw new TypeError(`${at}.desc must be a string, null or absent`);
-    }
+    if (min > max) throw new RangeError(`${at}: min ${min} is above max ${max}`);
     const previous = known.get(id);
     const rateMicros = rate === undefined ? previous?.rateMicros : rateToMicros(rate);
     if (rateMicros === undefined) throw new RangeError(`${at}: the new service ${id} needs a rate`);

@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import { adminRoutes } from './admin.js';
 import { generateCatalog } from './catalog.js';
-import { createResponseValidator, loadContract } from './contract.js';
+import { createResponseValidator, loadContract, type ResponseValidator } from './contract.js';
 import { docsRoutes } from './docs.js';
 import { createFaultController } from './faults.js';
 import { registerErrorHandlers, registerOperationRoutes } from './routes.js';
@@ -48,6 +48,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const faults = createFaultController(seed);
   const contract = loadContract();
+  // Compiled on first use: most sandboxes never validate and never change their catalog.
+  let responseValidator: ResponseValidator | undefined;
+  const checkResponse = (): ResponseValidator => {
+    responseValidator ??= createResponseValidator(contract.document);
+    return responseValidator;
+  };
   const counts = new Map<OperationName, number>(OPERATION_NAMES.map((name) => [name, 0]));
   const violations: string[] = [];
 
@@ -62,7 +68,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     state,
     faults,
     countRequest: (operation) => counts.set(operation, (counts.get(operation) ?? 0) + 1),
-    validate: options.validateResponses ? createResponseValidator(contract.document) : undefined,
+    validate: options.validateResponses ? checkResponse() : undefined,
     recordViolations: (found) => violations.push(...found),
   });
   const requests = (operation?: OperationName): number =>
@@ -98,7 +104,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setBalance: (key, balance) => state.setBalance(key, balance),
     balanceOf: (key) => state.balanceOf(key),
     catalog: () => structuredClone(state.listServices()),
-    setCatalog: (services) => state.setCatalog(services),
+    setCatalog: (services) => {
+      // The contract judges what /ServicesList may list, with the same check as validateResponses.
+      const problems = checkResponse()('ServicesList', {
+        status: 200,
+        contentType: 'application/json',
+        retryAfter: undefined,
+        body: JSON.stringify(services) ?? '',
+      });
+      if (problems.length > 0)
+        throw new RangeError(`setCatalog: not a catalog the API could list: ${problems.join('; ')}`);
+      state.setCatalog(services);
+    },
     violations: () => [...violations],
   };
 }

@@ -101,9 +101,11 @@ describe('setCatalog', () => {
       const { rate: _rate, ...withoutRate } = added;
       const invalid: [Service[], RegExp][] = [
         [[first, { ...second, service: first.service }], /repeats service 199825/],
-        [[{ ...first, min: 5, max: 4 }], /min and max must be integers/],
-        [[{ ...first, rate: -0.01 }], /rate must be a number of USD >= 0/],
-        [[{ ...first, service: 1.5 }], /service must be a positive integer/],
+        [[{ ...first, min: 5, max: 4 }], /min 5 is above max 4/],
+        [[{ ...first, rate: -0.01 }], /not a catalog the API could list: .*body\/0\/rate must be >= 0/],
+        [[{ ...first, service: 1.5 }], /body\/0\/service must be integer/],
+        [[{ ...first, service: 0 }], /service must be 1 or more/],
+        [[{ ...first, name: 7 as unknown as string }], /body\/0\/name must be string/],
         [[first, withoutRate], /the new service 999001 needs a rate/],
       ];
       for (const [services, message] of invalid) expect(() => sandbox.setCatalog(services)).toThrow(message);

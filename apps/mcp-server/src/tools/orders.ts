@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { fail, failWith, ok } from '../answer.js';
 import type { ServerContext } from '../context.js';
 import { checkLimits, checkOrder } from '../guard.js';
-import { LedgerBusyError, type LedgerEntry, recentIdentical } from '../ledger.js';
+import { type LedgerEntry, LedgerLockError, recentIdentical } from '../ledger.js';
 import type { QuoteTerms } from '../quote-token.js';
 import { clip, sandboxFlag } from './read.js';
 import { toolSchema } from './schema.js';
@@ -281,9 +281,7 @@ export function registerOrderTools(server: McpServer, context: ServerContext): v
           );
         });
       } catch (error) {
-        if (error instanceof LedgerBusyError) {
-          return fail(context, `nothing was placed: ${error.message}. Try again in a moment.`);
-        }
+        if (error instanceof LedgerLockError) return fail(context, `nothing was placed: ${error.message}.`);
         return failWith(context, error);
       }
     },
