@@ -3,7 +3,11 @@ import { OPERATION_NAMES, type OperationName } from './types.js';
 
 export type Fault =
   | { kind: 'latency'; ms: number }
-  | { kind: 'status'; status: 500 | 502 | 503 | 504; retryAfterSeconds?: number }
+  /**
+   * Answer with a server error. With `afterCommit`, the operation runs first (an order is placed and paid for) and
+   * the error is sent instead of its answer: what an ASP.NET service does when a later step fails.
+   */
+  | { kind: 'status'; status: 500 | 502 | 503 | 504; retryAfterSeconds?: number; afterCommit?: boolean }
   | { kind: 'rate_limit'; retryAfterSeconds: number }
   | { kind: 'malformed' }
   | { kind: 'drop_before' }
@@ -33,11 +37,18 @@ export function parseFault(value: unknown): Fault {
       if (status === undefined) {
         throw new TypeError(`status fault "status" must be one of ${SERVER_STATUSES.join(', ')}, got ${value.status}`);
       }
-      if (value.retryAfterSeconds === undefined) return { kind: 'status', status };
+      if (value.afterCommit !== undefined && typeof value.afterCommit !== 'boolean') {
+        throw new TypeError(
+          `status fault "afterCommit" must be true or false, got ${JSON.stringify(value.afterCommit)}`,
+        );
+      }
       return {
         kind: 'status',
         status,
-        retryAfterSeconds: nonNegativeInteger(value.retryAfterSeconds, 'status fault "retryAfterSeconds"'),
+        ...(value.retryAfterSeconds === undefined
+          ? {}
+          : { retryAfterSeconds: nonNegativeInteger(value.retryAfterSeconds, 'status fault "retryAfterSeconds"') }),
+        ...(value.afterCommit === true ? { afterCommit: true } : {}),
       };
     }
     case 'rate_limit':

@@ -105,6 +105,7 @@ export function registerOperationRoutes(app: FastifyInstance, context: RouteCont
             dropConnection(request, reply);
             return reply;
           case 'status':
+            if (fault.afterCommit === true) return; // the handler runs the operation first
             return sendProblem(reply, problem(fault.status), fault.retryAfterSeconds);
           case 'rate_limit':
             return sendProblem(
@@ -124,6 +125,10 @@ export function registerOperationRoutes(app: FastifyInstance, context: RouteCont
         const answer: Answer =
           'key' in account ? handlers[operation](account, request.query as Query) : { status: 401, body: account };
         const fault = faultOf.get(request);
+        if (fault?.kind === 'status') {
+          // afterCommit: the operation ran (an order may now exist and be paid for), then a later step failed.
+          return sendProblem(reply, problem(fault.status), fault.retryAfterSeconds);
+        }
         if (fault?.kind === 'drop_after') {
           // The operation ran (an order may now exist and be paid for) but the client never hears of it.
           dropConnection(request, reply);

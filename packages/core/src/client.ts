@@ -1,13 +1,13 @@
 import createClient from 'openapi-fetch';
-import { errorFromRefusal, InvalidRequestError, InvalidResponseError } from './domain/errors.js';
-import { parseBalance, parseOrderStatus, parseRegisterOrderResult, parseServices } from './domain/responses.js';
+import { InvalidRequestError, isResellerError } from './domain/errors.js';
+import type { OrderOutcome } from './domain/order-outcome.js';
+import { parseBalance, parseOrderStatus, parseServices } from './domain/responses.js';
 import {
   type Balance,
   DEFAULT_BASE_URL,
   type OrderRequest,
   type OrderStatus,
   type RegisteredOrder,
-  type RegisterOrderResult,
   type Service,
 } from './domain/types.js';
 import { validateOrderId, validateOrderInput } from './domain/validate.js';
@@ -45,8 +45,17 @@ export interface ResellerClient {
   getBalance(options?: RequestOptions): Promise<Balance>;
   listServices(options?: RequestOptions): Promise<Service[]>;
   getOrderStatus(orderId: number, options?: RequestOptions): Promise<OrderStatus>;
-  /** Places an order, paid from the balance. Sent at most once, never retried. */
+  /**
+   * Places an order, paid from the balance. Sent at most once, never retried. Throws when it was not placed; throws
+   * UnknownOutcomeError ("may have been placed") when that cannot be known.
+   */
   registerOrder(order: OrderRequest, options?: RequestOptions): Promise<RegisteredOrder>;
+  /**
+   * The same single attempt as registerOrder, but its outcome is returned, never thrown: `placed` (with the order
+   * id), `not_placed` (nothing reached the API, the order was invalid or could not be sent), `refused` (the API said
+   * no) or `unknown` (it may have been placed: never retry it). For code that records every attempt (a ledger).
+   */
+  attemptOrder(order: OrderRequest, options?: RequestOptions): Promise<OrderOutcome>;
 }
 
 /**
@@ -71,6 +80,20 @@ export function createResellerClient(options: ResellerClientOptions): ResellerCl
   // The openapi-fetch client builds key-less requests; the transport hands each one the fetch that adds the key.
   const api = createClient<paths>({ baseUrl });
 
+  async function attemptOrder(order: OrderRequest, request: RequestOptions = {}): Promise<OrderOutcome> {
+    let checked: OrderRequest;
+    try {
+      checked = validateOrderInput(order);
+    } catch (error) {
+      if (!isResellerError(error)) throw error;
+      return { kind: 'not_placed', error };
+    }
+    return transport.attemptOrder((init) => api.POST('/RegisterOrder', { ...init, params: { query: checked } }), {
+      ...request,
+      order: checked,
+    });
+  }
+
   return Object.freeze({
     baseUrl,
     getBalance(request: RequestOptions = {}) {
@@ -89,29 +112,12 @@ export function createResellerClient(options: ResellerClientOptions): ResellerCl
       );
     },
     async registerOrder(order: OrderRequest, request: RequestOptions = {}): Promise<RegisteredOrder> {
-      const checked = validateOrderInput(order);
-      const result = await transport.sendOnce(
-        'RegisterOrder',
-        (init) => api.POST('/RegisterOrder', { ...init, params: { query: checked } }),
-        parseRegistration,
-        { ...request, order: checked },
-      );
-      // The refusal's text is the API's own and could echo the key: scrub it like every other error.
-      if (!result.success) throw transport.sanitize(errorFromRefusal(result, { order: checked }));
-      return { orderId: result.orderId as number, success: true, insufficientFunds: false, error: null };
+      const outcome = await attemptOrder(validateOrderInput(order), request);
+      if (outcome.kind !== 'placed') throw outcome.error;
+      return { orderId: outcome.orderId, success: true, insufficientFunds: false, error: null };
     },
+    attemptOrder,
   });
-}
-
-/** A registration must carry its order id: "success" without one is an answer we cannot act on. */
-function parseRegistration(data: unknown): RegisterOrderResult {
-  const result = parseRegisterOrderResult(data);
-  if (result.success && typeof result.orderId !== 'number') {
-    throw new InvalidResponseError('the API answered RegisterOrder with success but without an order id', {
-      operation: 'RegisterOrder',
-    });
-  }
-  return result;
 }
 
 function checkApiKey(apiKey: unknown): string {
