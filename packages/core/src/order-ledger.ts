@@ -57,6 +57,10 @@ export interface OrderLedgerStore {
   ): Promise<{ id: number } | { refusal: R }>;
   /** Records what became of a row's order. */
   settle(id: number, settlement: LedgerSettlement): Promise<void>;
+  /** The account's most recent rows, newest first, at most `limit` (an index, whatever the ledger's size). */
+  recentRows(account: string, limit: number): Promise<unknown[]>;
+  /** The account's row of an order id, if the ledger has one. */
+  rowOfOrder(account: string, orderId: number): Promise<unknown | undefined>;
   /** Keeps what the API reported as charged for an order of the account; false when the order is not in the ledger. */
   recordCharge(account: string, orderId: number, chargedCents: number): Promise<boolean>;
   /** Every row still 'sending', of any account. */
