@@ -11,7 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ImportedLedgerRow, LedgerSettlement, NewLedgerRow, OrderLedgerStore } from '@cappi-reseller/core';
-import { LedgerUnavailableError, reasonOf } from './errors.js';
+import { callDecide, isCallerError, LedgerUnavailableError, reasonOf } from './errors.js';
 import { COLUMNS, INSERT_COLUMNS, recordOf, valuesOf } from './rows.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 
@@ -77,13 +77,16 @@ export function openSqliteLedger(path: string, options: SqliteLedgerOptions = {}
     if (closed) throw new LedgerUnavailableError(`the order ledger ${file} was closed`);
     if (connection !== undefined) return connection;
     if (!create && !existsSync(file)) return undefined;
-    if (create) {
+    if (create && !existsSync(file)) {
       try {
         mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
         // Created here with mode 0600, before SQLite opens it: SQLite gives its -wal and -shm files the same mode.
-        closeSync(openSync(file, 'a', 0o600));
+        closeSync(openSync(file, 'wx', 0o600));
       } catch (error) {
-        throw fail('cannot be created', error, 'make its folder writable or choose another ledger location');
+        // EEXIST: another process created it meanwhile, which is as good.
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw fail('cannot be created', error, 'make its folder writable or choose another ledger location');
+        }
       }
     }
     let db: DatabaseSync;
@@ -116,7 +119,7 @@ export function openSqliteLedger(path: string, options: SqliteLedgerOptions = {}
         return work();
       } catch (error) {
         if (!isBusy(error)) {
-          if (error instanceof LedgerUnavailableError) throw error;
+          if (error instanceof LedgerUnavailableError || isCallerError(error)) throw error;
           throw fail(`cannot ${doing}`, error, advice(error));
         }
         if (performance.now() >= deadline) {
@@ -175,7 +178,7 @@ export function openSqliteLedger(path: string, options: SqliteLedgerOptions = {}
       return run('be written', (): { id: number } | { refusal: R } => {
         const { db, statements } = connect(true) as Connection;
         return transaction(db, () => {
-          const refusal = decide(records(statements.rowsSince.all(row.account, since)));
+          const refusal = callDecide(decide, records(statements.rowsSince.all(row.account, since)));
           if (refusal !== undefined) {
             db.exec('ROLLBACK');
             return { refusal };
@@ -234,7 +237,8 @@ export function openSqliteLedger(path: string, options: SqliteLedgerOptions = {}
             db.exec('ROLLBACK');
             return false;
           }
-          for (const row of rows) statements.insert.get(...sqlValues(valuesOf(row, row.status, row.orderId, row.detail)));
+          for (const row of rows)
+            statements.insert.get(...sqlValues(valuesOf(row, row.status, row.orderId, row.detail)));
           return true;
         });
       });
@@ -280,7 +284,9 @@ function migrate(db: DatabaseSync, file: string): void {
   if (current === SQLITE_MIGRATIONS.length) return;
   db.exec('BEGIN IMMEDIATE');
   try {
-    db.exec('CREATE TABLE IF NOT EXISTS ledger_schema (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT');
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS ledger_schema (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT',
+    );
     const version = schemaVersion(db); // again, under the write lock: another process may have just migrated
     if (version > SQLITE_MIGRATIONS.length) {
       throw new LedgerUnavailableError(
@@ -300,7 +306,9 @@ function migrate(db: DatabaseSync, file: string): void {
 }
 
 function schemaVersion(db: DatabaseSync): number {
-  const table = db.prepare("SELECT 1 AS found FROM sqlite_schema WHERE type = 'table' AND name = 'ledger_schema'").get();
+  const table = db
+    .prepare("SELECT 1 AS found FROM sqlite_schema WHERE type = 'table' AND name = 'ledger_schema'")
+    .get();
   if (table === undefined) return 0;
   return Number(db.prepare('SELECT coalesce(max(version), 0) AS version FROM ledger_schema').get()?.version);
 }
@@ -319,16 +327,22 @@ function prepare(db: DatabaseSync): Statements {
     recentRows: select(
       `SELECT ${COLUMNS} FROM ledger_rows WHERE account = ? ORDER BY created_at DESC, id DESC LIMIT ?`,
     ),
-    rowOfOrder: select(`SELECT ${COLUMNS} FROM ledger_rows WHERE account = ? AND order_id = ? ORDER BY id DESC LIMIT 1`),
+    rowOfOrder: select(
+      `SELECT ${COLUMNS} FROM ledger_rows WHERE account = ? AND order_id = ? ORDER BY id DESC LIMIT 1`,
+    ),
     insert: db.prepare(
-      `INSERT INTO ledger_rows (${INSERT_COLUMNS}) VALUES (${INSERT_COLUMNS.split(',').map(() => '?').join(', ')}) RETURNING id`,
+      `INSERT INTO ledger_rows (${INSERT_COLUMNS}) VALUES (${INSERT_COLUMNS.split(',')
+        .map(() => '?')
+        .join(', ')}) RETURNING id`,
     ),
     settle: db.prepare(
       "UPDATE ledger_rows SET status = ?, order_id = ?, detail = ? WHERE id = ? AND status IN ('sending', 'unknown')",
     ),
     recordCharge: db.prepare('UPDATE ledger_rows SET charged_cents = ? WHERE account = ? AND order_id = ?'),
     sendingRows: select(`SELECT ${COLUMNS} FROM ledger_rows WHERE status = 'sending' ORDER BY id`),
-    markUnknown: db.prepare("UPDATE ledger_rows SET status = 'unknown', detail = ? WHERE id = ? AND status = 'sending'"),
+    markUnknown: db.prepare(
+      "UPDATE ledger_rows SET status = 'unknown', detail = ? WHERE id = ? AND status = 'sending'",
+    ),
     recordImport: db.prepare(
       'INSERT INTO ledger_imports (source, imported_at, row_count) VALUES (?, ?, ?) ON CONFLICT (source) DO NOTHING',
     ),
