@@ -67,6 +67,8 @@ export interface OrderLedgerStore {
   sendingRows(): Promise<unknown[]>;
   /** Turns a row that is still 'sending' into 'unknown' with `detail`; false when it was settled meanwhile. */
   markUnknown(id: number, detail: string): Promise<boolean>;
+  /** Whether rows from `source` were imported (importRows), so an importer need not read the old ledger again. */
+  wasImported(source: string): Promise<boolean>;
   /** Writes rows of an older ledger in one transaction, once per `source`; false when `source` was imported before. */
   importRows(source: string, rows: readonly ImportedLedgerRow[]): Promise<boolean>;
   close(): Promise<void>;
