@@ -143,6 +143,16 @@ describe('the SQLite file', () => {
     }
   });
 
+  it('reads as empty only when the file does not exist: a path it cannot look at is an error', async () => {
+    const path = freshPath();
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(join(path, '..', 'not-a-folder'), '');
+    const behindAFile = join(path, '..', 'not-a-folder', 'ledger.db');
+    await expect(openSqliteLedger(behindAFile).rowsSince(ACCOUNT, 0)).rejects.toThrow(
+      `the order ledger ${behindAFile} cannot be read: ENOTDIR`,
+    );
+  });
+
   it('refuses a file written by a newer version, saying so', async () => {
     const path = freshPath();
     const store = openSqliteLedger(path);

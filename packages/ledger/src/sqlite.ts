@@ -6,7 +6,7 @@
 // node:sqlite is synchronous: SQLite's busy timeout would block the event loop while another process holds the
 // write lock. So the busy timeout is 0 and a busy database is waited for here, with timers (see
 // contributing/decisions/ledger-sqlite-busy-wait.md).
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -76,8 +76,9 @@ export function openSqliteLedger(path: string, options: SqliteLedgerOptions = {}
   function connect(create: boolean): Connection | undefined {
     if (closed) throw new LedgerUnavailableError(`the order ledger ${file} was closed`);
     if (connection !== undefined) return connection;
-    if (!create && !existsSync(file)) return undefined;
-    if (create && !existsSync(file)) {
+    const exists = fileExists();
+    if (!create && !exists) return undefined;
+    if (create && !exists) {
       try {
         mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
         // Created here with mode 0600, before SQLite opens it: SQLite gives its -wal and -shm files the same mode.
@@ -107,6 +108,17 @@ export function openSqliteLedger(path: string, options: SqliteLedgerOptions = {}
       db.close();
       if (isBusy(error) || error instanceof LedgerUnavailableError) throw error;
       throw fail('cannot be used', error, 'it may not be a ledger database: move it away or choose another location');
+    }
+  }
+
+  /** Whether the file exists; a folder that cannot be searched is an error, not an empty ledger. */
+  function fileExists(): boolean {
+    try {
+      statSync(file);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw fail('cannot be read', error, 'make it and its folders readable by this user, or choose another location');
     }
   }
 
