@@ -57,7 +57,9 @@ process.on('exit', () => {
   for (const child of children) if (child.exitCode === null) child.kill();
 });
 async function startStub() {
-  const child = spawn(process.execPath, [join(here, 'lib', 'register-order-stub.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(here, 'lib', 'register-order-stub.mjs')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.push(child);
   for await (const line of createInterface({ input: child.stdout })) {
     const match = /^listening on (\S+)$/.exec(line);
@@ -114,7 +116,12 @@ async function openSubject(kind, size) {
   client.on('error', () => undefined); // a failed query rejects; the connection's own end is not news
   await client.connect();
   try {
-    for (const sql of seedSql('cappi_ledger_rows', background, (count) => `generate_series(1::bigint, ${count}) AS i`, 'false')) {
+    for (const sql of seedSql(
+      'cappi_ledger_rows',
+      background,
+      (count) => `generate_series(1::bigint, ${count}) AS i`,
+      'false',
+    )) {
       await client.query(sql);
     }
     await client.query('VACUUM ANALYZE cappi_ledger_rows');
@@ -164,7 +171,11 @@ try {
     const quote = (subject) => subject.guard.checkQuote(service, 100);
     const order = (subject) =>
       subject.guard.place({
-        order: { serviceId: 7, link: `https://steamcommunity.com/sharedfiles/filedetails/?id=b${++orderNumber}`, quantity: 100 },
+        order: {
+          serviceId: 7,
+          link: `https://steamcommunity.com/sharedfiles/filedetails/?id=b${++orderNumber}`,
+          quantity: 100,
+        },
         service,
         priceCents: 100,
         currency: 'USD',
@@ -201,6 +212,7 @@ lines.sort((a, b) => a.store.localeCompare(b.store) || a.measured.localeCompare(
 process.stdout.write(
   `${rounds} rounds of ${calls} calls per subject; ${todayRows} rows today for the measured account in every ledger; Node ${process.version}\n`,
 );
-console.table(lines); // biome-ignore lint/suspicious/noConsole: a benchmark prints its table
+// biome-ignore lint/suspicious/noConsole: a benchmark prints its table
+console.table(lines);
 // The stub server ends with the run (its keep-alive connections would otherwise keep this process waiting).
 for (const child of children) child.kill();

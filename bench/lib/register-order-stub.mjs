@@ -12,7 +12,10 @@ const server = createServer((request, response) => {
   }
   orderId++;
   const body = JSON.stringify({ success: true, orderId, insufficientFunds: false, error: null });
-  response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  response.writeHead(200, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
   response.end(body);
 });
 server.keepAliveTimeout = 60_000;

@@ -112,7 +112,8 @@ const table = Object.entries(results).map(([way, rows]) => ({
   'done after release (ms, median)': median(rows.map((r) => r.afterReleaseMs)).toFixed(1),
 }));
 process.stdout.write(`another process holds the write lock for ${holdMs} ms; ${rounds} rounds\n`);
-console.table(table); // biome-ignore lint/suspicious/noConsole: a measuring script prints its table
+// biome-ignore lint/suspicious/noConsole: a measuring script prints its table
+console.table(table);
 process.stdout.write(
   `one uncontended reservation (lock held): median ${median(holds).toFixed(2)} ms, max ${Math.max(...holds).toFixed(2)} ms over 200\n`,
 );
