@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { type Sandbox, type Service, startSandbox } from '@cappi-reseller/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { formatUsd, priceOf } from '../nodes/shared/core/domain/quote';
-import { type NodeSetup, runNode } from './n8n-execution';
+import { NODE_TYPE, type NodeSetup, runNode } from './n8n-execution';
 
 // A canary key: random, so that a leak cannot be mistaken for anything else.
 const KEY = `sbx_canary_${randomBytes(12).toString('hex')}`;
@@ -137,6 +137,12 @@ describe("Create Order as an AI Agent's tool", () => {
         'No order was sent: this node is running as the tool of an AI Agent, and an agent may only spend within a limit a person chose. Set Spending Limits > Max Price per Order (USD) on this Create Order node (Add Limit) to let the agent place orders up to that price.',
       );
     }
+    expect(sent()).toBe(0);
+  });
+
+  it("also believes the context when it says it runs a tool (isToolExecution), whatever the node's type", async () => {
+    const { error } = await runNode(createOrder(undefined, { runAs: 'tool', nodeType: NODE_TYPE }));
+    expect(error?.message).toContain('this node is running as the tool of an AI Agent');
     expect(sent()).toBe(0);
   });
 

@@ -45,6 +45,8 @@ export interface NodeSetup {
    * that does not say it is a tool: only the node's type does).
    */
   runAs?: 'step' | 'tool' | 'engineTool';
+  /** The node's type, when a test needs another than the one n8n gives for `runAs`. */
+  nodeType?: string;
   onError?: INode['onError'];
   retryOnFail?: boolean;
 }
@@ -126,7 +128,7 @@ export function n8nContext(setup: NodeSetup): IExecuteFunctions {
   const node: INode = {
     id: 'cappi-node',
     name: 'Cappi Reseller',
-    type: runAs === 'step' ? NODE_TYPE : TOOL_NODE_TYPE,
+    type: setup.nodeType ?? (runAs === 'step' ? NODE_TYPE : TOOL_NODE_TYPE),
     typeVersion: 1,
     position: [0, 0],
     parameters: setup.parameters,
