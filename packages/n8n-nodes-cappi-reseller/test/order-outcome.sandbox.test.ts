@@ -17,6 +17,7 @@ import {
 } from '../../core/test/order-outcome-cases';
 import { createTransport, REQUEST_TIMEOUT_MS } from '../nodes/CappiReseller/transport';
 import { toNodeError } from '../nodes/shared/errors';
+import { echoingUpstream } from './echo-upstream.mts';
 import { n8nContext } from './n8n-execution';
 
 // A canary key: random, so that a leak cannot be mistaken for anything else.
@@ -76,4 +77,31 @@ describe('what the n8n node concludes from each RegisterOrder attempt', () => {
     },
     60_000,
   );
+});
+
+describe('the key never shows, even when the API echoes it', () => {
+  it.each([200, 400, 401, 429, 500, 502])('HTTP %i', async (status) => {
+    const upstream = await echoingUpstream(status);
+    try {
+      const context = n8nContext({
+        credential: { apiKey: KEY, baseUrl: upstream.url },
+        parameters: { resource: 'order', operation: 'create' },
+      });
+      const transport = await createTransport(context);
+      const outcome = await transport.attemptOrder({
+        serviceId: 1,
+        link: 'https://example.com/post/echo',
+        quantity: 10,
+      });
+      expect(outcome.kind).toBe(status >= 500 ? 'unknown' : 'refused');
+      if (outcome.kind === 'placed') return;
+      const nodeError = toNodeError(context.getNode(), outcome.error, { secrets: transport.secrets });
+      for (const shown of [outcome.error.message, String(outcome.error.stack), JSON.stringify(outcome.error)]) {
+        expect(shown).not.toContain(KEY);
+      }
+      expect(nodeError.message).not.toContain(KEY);
+    } finally {
+      upstream.close();
+    }
+  });
 });
