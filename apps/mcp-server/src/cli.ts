@@ -41,28 +41,38 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<vo
     const { serveHttp } = await import('./http.js');
     const handle = await serveHttp(runtime, config.http, log);
     closeTransport = () => handle.close();
-    log.info(`listening on ${handle.url} (${upstream}; ${describeLimits(config)}; ledger ${config.ledgerPath})`);
+    log.info(`listening on ${handle.url} (${upstream}; ${describeLimits(config)}; ledger ${runtime.ledger.location})`);
   } else {
     const defaultKey = runtime.defaultKey;
     if (defaultKey === undefined) throw new Error('no API key'); // parseConfig guarantees one for stdio
-    const server = createServer(runtime.contextFor(defaultKey));
+    const server = createServer(await runtime.contextFor(defaultKey));
     await server.connect(new StdioServerTransport());
     closeTransport = () => server.close();
     // The client closing our stdin is how a stdio session ends.
     process.stdin.once('end', () => void shutdown());
-    log.info(`ready on stdio (${upstream}; ${describeLimits(config)}; ledger ${config.ledgerPath})`);
+    log.info(`ready on stdio (${upstream}; ${describeLimits(config)}; ledger ${runtime.ledger.location})`);
   }
 
+  // Every way of stopping first lets the orders in flight be recorded (runtime.close waits, bounded), so an order
+  // that was sent is never left unrecorded by a client that hung up or an operator who stopped the server.
   let closing = false;
   async function shutdown(): Promise<void> {
     if (closing) return;
     closing = true;
+    await runtime.close().catch((error: unknown) => log.info(`stopping: ${(error as Error).message}`));
     await closeTransport().catch(() => undefined);
-    await runtime.close().catch(() => undefined);
     process.exit(0);
   }
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  const onSignal = () => {
+    if (closing) {
+      // A second signal: the operator insists. Rows still 'sending' become 'unknown' at the next start.
+      log.info('stopping now, without waiting for the orders in flight');
+      process.exit(1);
+    }
+    void shutdown();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }
 
 main(process.argv.slice(2), process.env).catch((error: unknown) => {

@@ -68,11 +68,17 @@ interface SentOrder {
 export interface OrderGuard {
   /** What the ledger says now: today's spend and the most recent identical order (for quotes and cards). */
   snapshot(order?: { serviceId: number; link: string; quantity: number }): Promise<SpendingSnapshot>;
-  /** The checks a quote must pass (allow-list, cap, today's budget), without writing anything. */
+  /**
+   * The checks a quote must pass (allow-list, cap, today's budget), without writing anything; the snapshot also
+   * names a recent identical order, when `order` is given.
+   */
   checkQuote(
     service: Service,
     priceCents: number,
+    order?: { serviceId: number; link: string; quantity: number },
   ): Promise<{ refusal: Refusal | undefined; snapshot: SpendingSnapshot }>;
+  /** Every check place() will make, without writing or sending anything: ask a person only about orders that pass. */
+  check(order: GuardedOrder): Promise<Refusal | undefined>;
   /** Checks, records, sends once, records the outcome. */
   place(order: GuardedOrder): Promise<GuardedOrderResult>;
 }
@@ -90,6 +96,22 @@ export function createOrderGuard(options: OrderGuardOptions): OrderGuard {
     const at = now();
     const rows = validRows(await ledger.rowsSince(account, ledgerHorizon(policy, at)));
     return snapshotOf(rows, order, policy, at);
+  }
+
+  /** The decision place() makes inside its transaction, over the account's rows since the horizon. */
+  function decide(request: GuardedOrder, rows: unknown[], at: number): Refusal | undefined {
+    if (request.agreedPriceCents !== undefined) {
+      const rose = checkPriceAgainstQuote(request.agreedPriceCents, request.priceCents);
+      if (rose !== undefined) return rose;
+    }
+    const { order, service } = request;
+    const state = snapshotOf(validRows(rows), order, policy, at);
+    return checkOrder(
+      policy,
+      { ...order, service, priceCents: request.priceCents, confirmDuplicate: request.confirmDuplicate },
+      state,
+      at,
+    );
   }
 
   async function reserve(request: GuardedOrder): Promise<{ id: number } | { refusal: Refusal } | { failed: string }> {
@@ -110,19 +132,7 @@ export function createOrderGuard(options: OrderGuardOptions): OrderGuard {
           sandbox: options.sandbox === true,
         },
         ledgerHorizon(policy, at),
-        (rows) => {
-          if (request.agreedPriceCents !== undefined) {
-            const rose = checkPriceAgainstQuote(request.agreedPriceCents, request.priceCents);
-            if (rose !== undefined) return rose;
-          }
-          const state = snapshotOf(validRows(rows), order, policy, at);
-          return checkOrder(
-            policy,
-            { ...order, service, priceCents: request.priceCents, confirmDuplicate: request.confirmDuplicate },
-            state,
-            at,
-          );
-        },
+        (rows) => decide(request, rows, at),
       );
     } catch (error) {
       const reason = error instanceof LedgerDataError ? error.message : ledgerFailure(ledger.location, error);
@@ -161,9 +171,13 @@ export function createOrderGuard(options: OrderGuardOptions): OrderGuard {
 
   return {
     snapshot,
-    async checkQuote(service, priceCents) {
-      const state = await snapshot();
+    async checkQuote(service, priceCents, order) {
+      const state = await snapshot(order);
       return { refusal: checkSpendingLimits(policy, service, priceCents, state), snapshot: state };
+    },
+    async check(request) {
+      const at = now();
+      return decide(request, await ledger.rowsSince(account, ledgerHorizon(policy, at)), at);
     },
     place,
   };

@@ -57,12 +57,18 @@ export interface OrderLedgerStore {
   ): Promise<{ id: number } | { refusal: R }>;
   /** Records what became of a row's order. */
   settle(id: number, settlement: LedgerSettlement): Promise<void>;
+  /** The account's most recent rows, newest first, at most `limit` (an index, whatever the ledger's size). */
+  recentRows(account: string, limit: number): Promise<unknown[]>;
+  /** The account's row of an order id, if the ledger has one. */
+  rowOfOrder(account: string, orderId: number): Promise<unknown | undefined>;
   /** Keeps what the API reported as charged for an order of the account; false when the order is not in the ledger. */
   recordCharge(account: string, orderId: number, chargedCents: number): Promise<boolean>;
   /** Every row still 'sending', of any account. */
   sendingRows(): Promise<unknown[]>;
   /** Turns a row that is still 'sending' into 'unknown' with `detail`; false when it was settled meanwhile. */
   markUnknown(id: number, detail: string): Promise<boolean>;
+  /** Whether rows from `source` were imported (importRows), so an importer need not read the old ledger again. */
+  wasImported(source: string): Promise<boolean>;
   /** Writes rows of an older ledger in one transaction, once per `source`; false when `source` was imported before. */
   importRows(source: string, rows: readonly ImportedLedgerRow[]): Promise<boolean>;
   close(): Promise<void>;
