@@ -82,7 +82,11 @@ describe('parseConfig', () => {
 
   it('takes a PostgreSQL ledger from --ledger or CAPPI_LEDGER_URL', () => {
     const url = 'postgres://cappi@db.example:5432/ledger';
-    expect(parseConfig(['--ledger', url], KEY).ledger).toEqual({ location: url, importFrom: undefined, temporary: false });
+    expect(parseConfig(['--ledger', url], KEY).ledger).toEqual({
+      location: url,
+      importFrom: undefined,
+      temporary: false,
+    });
     expect(parseConfig([], { ...KEY, CAPPI_LEDGER_URL: url }).ledger.location).toBe(url);
     expect(parseConfig([], { ...KEY, CAPPI_LEDGER: '/l.sqlite' }).ledger.location).toBe('/l.sqlite');
   });

@@ -1,12 +1,6 @@
 // What a tool handler needs: the account it acts for, the operator's policy, the shared ledger, the quote signer
 // and the orders in flight. One context per MCP session; over HTTP several sessions (and keys) share one process.
-import type {
-  CatalogCache,
-  OrderGuard,
-  OrderLedgerStore,
-  QuoteSigner,
-  ResellerClient,
-} from '@cappi-reseller/core';
+import type { CatalogCache, OrderGuard, OrderLedgerStore, QuoteSigner, ResellerClient } from '@cappi-reseller/core';
 import type { AnswerContext } from './answer.js';
 import type { ServerPolicy } from './config.js';
 import type { InFlightOrders } from './in-flight.js';

@@ -3,7 +3,6 @@
 // wait for it; whatever needs it waits for the opening, and fails with the reason when it cannot be opened (then
 // nothing is ordered). At start, an older JSON-lines ledger is imported once, and rows left 'sending' by a process
 // that is gone become 'unknown'.
-import { existsSync } from 'node:fs';
 import {
   type ImportedLedgerRow,
   type LedgerSettlement,
@@ -11,9 +10,10 @@ import {
   type OrderLedgerStore,
   type RecoveredRow,
   recoverInterrupted,
+  redact,
 } from '@cappi-reseller/core';
 // Small and dependency-free: loaded with the server. The database drivers are loaded with the first use of the ledger.
-import { isOwnerGone, processOwner } from '@cappi-reseller/ledger/owner';
+import { isOwnerGone, ledgerOwner } from '@cappi-reseller/ledger/owner';
 import type { LedgerLocation } from './config.js';
 import type { Logger } from './log.js';
 
@@ -30,9 +30,10 @@ export function openServerLedger(
 ): ServerLedger {
   const opening = import('@cappi-reseller/ledger').then(async (module) => {
     const store = await module.openLedger(location.location);
-    if (location.importFrom !== undefined && existsSync(location.importFrom)) {
-      const report = await module.importJsonLinesLedger(store, location.importFrom);
-      if (report.imported > 0 || report.damaged.length > 0) {
+    if (location.importFrom !== undefined) {
+      const scrub = (text: string) => redact(text, log.secrets());
+      const report = await module.importJsonLinesLedger(store, location.importFrom, { scrub });
+      if (report.status === 'imported') {
         const damaged = report.damaged.map((line) => `line ${line.line}: ${line.reason}`).join('; ');
         log.info(
           `imported ${report.imported} order(s) of the older ledger ${location.importFrom} into ${store.location} (the file is left in place)` +
@@ -46,7 +47,7 @@ export function openServerLedger(
   });
   // Reported once here; every use of the store rejects with the same error, so nothing is ordered.
   opening.catch((error: unknown) => log.info(`the order ledger cannot be opened: ${(error as Error).message}`));
-  return { store: deferredStore(location.location, opening), owner: processOwner() };
+  return { store: deferredStore(location.location, opening), owner: ledgerOwner() };
 }
 
 /** A store whose methods wait for the database to be open. */
@@ -64,6 +65,7 @@ function deferredStore(location: string, opening: Promise<OrderLedgerStore>): Or
       use((store) => store.recordCharge(account, orderId, cents)),
     sendingRows: () => use((store) => store.sendingRows()),
     markUnknown: (id: number, detail: string) => use((store) => store.markUnknown(id, detail)),
+    wasImported: (source: string) => use((store) => store.wasImported(source)),
     importRows: (source: string, rows: readonly ImportedLedgerRow[]) => use((store) => store.importRows(source, rows)),
     async close() {
       const store = await opening.catch(() => undefined);

@@ -23,8 +23,8 @@ describe('accounts of per-session keys', () => {
   it('are shared by the sessions of one key, and forgotten (client, catalog, secret) when the last one ends', async () => {
     const { log, runtime } = await runtimeWith();
     const key = 'per-session-key-Zr81';
-    const first = (await runtime.contextFor(key));
-    const second = (await runtime.contextFor(key));
+    const first = await runtime.contextFor(key);
+    const second = await runtime.contextFor(key);
     expect(second.account).toBe(first.account);
     expect(log.secrets()).toContain(key);
 
@@ -35,7 +35,7 @@ describe('accounts of per-session keys', () => {
     runtime.release(key);
     expect(log.secrets()).not.toContain(key);
 
-    const later = (await runtime.contextFor(key));
+    const later = await runtime.contextFor(key);
     expect(later.account).not.toBe(first.account);
     expect(later.account.id).toBe(first.account.id); // same fingerprint: same budget and ledger entries
     expect(log.secrets()).toContain(key);
@@ -45,7 +45,7 @@ describe('accounts of per-session keys', () => {
   it('keep the configured key and its account whatever the sessions do', async () => {
     const key = 'configured-key-Hq27';
     const { log, runtime } = await runtimeWith({ CAPPI_API_KEY: key });
-    const first = (await runtime.contextFor(key));
+    const first = await runtime.contextFor(key);
     runtime.release(key);
     expect(log.secrets()).toContain(key);
     expect((await runtime.contextFor(key)).account).toBe(first.account);

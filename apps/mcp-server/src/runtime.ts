@@ -14,7 +14,7 @@ import {
   type OrderGuard,
   type OrderLedgerStore,
   type ResellerClient,
-  recoverInterrupted,
+  type recoverInterrupted,
   redact,
 } from '@cappi-reseller/core';
 import type { Config } from './config.js';
@@ -204,4 +204,3 @@ function recoverAtStart(interrupted: Awaited<ReturnType<typeof recoverInterrupte
     `${interrupted.length} order(s) were being sent when a server process ended: they may have been placed, are now recorded as "unknown" and count against the daily budget: ${list}. Check the balance and recent orders.`,
   );
 }
-

@@ -1,6 +1,12 @@
 // The spending guard, end to end: each limit through a spawned server, checked against what the sandbox
 // actually committed (an order refused must never reach it; an order placed must reach it exactly once).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { accountFingerprint } from '@cappi-reseller/core';
 import type { Sandbox } from '@cappi-reseller/sandbox';
+import { createPostgresDatabase } from '@cappi-reseller/test-services';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CANARY,
@@ -327,3 +333,136 @@ describe('an unknown outcome', () => {
     expect(committed()).toBe(before + 1);
   });
 });
+
+describe('a damaged ledger', () => {
+  it.each([
+    ['a negative price', 'price_cents = -5', /row 1 has priceCents -5/],
+    ['a status the ledger never writes', "status = 'weird'", /row 1 has status "weird"/],
+  ])('with %s: the server refuses to quote or order, naming the database and the row', async (_what, damage, named) => {
+    const stateDir = tempDir();
+    try {
+      const orders = await server({ args: ['--allow-unquoted-orders'], stateDir });
+      const first = await orders.call('register_order', { service_id: STEAM_LIKES, link: freshLink(), quantity: 10 });
+      expect(first.isError).toBeFalsy();
+      // Damage the row as a broken disk or a careless hand would: past the schema's own checks.
+      const db = new DatabaseSync(join(stateDir, 'ledger.sqlite'));
+      db.exec('PRAGMA ignore_check_constraints = 1');
+      db.exec(`UPDATE ledger_rows SET ${damage} WHERE id = 1`);
+      db.close();
+      const before = committed();
+      const requests = sandbox.requests('RegisterOrder');
+      const quote = await orders.call('quote_order', { service_id: STEAM_LIKES, link: freshLink(), quantity: 10 });
+      const order = await orders.call('register_order', { service_id: STEAM_LIKES, link: freshLink(), quantity: 10 });
+      for (const answer of [quote, order]) {
+        expect(answer.isError).toBe(true);
+        expect(textOf(answer)).toMatch(/^nothing was (quoted|placed): the order ledger .*ledger\.sqlite is damaged: /);
+        expect(textOf(answer)).toMatch(named);
+      }
+      expect(committed()).toBe(before);
+      expect(sandbox.requests('RegisterOrder')).toBe(requests);
+    } finally {
+      removeDir(stateDir);
+    }
+  });
+});
+
+describe('an older JSON-lines ledger', () => {
+  it('is imported once at start: its orders count, its damaged lines are reported, the file stays', async () => {
+    const stateDir = tempDir();
+    try {
+      const account = await accountFingerprint(CANARY);
+      const now = new Date().toISOString();
+      const entry = (outcome: string, orderId: number | null, charge: unknown) =>
+        JSON.stringify({
+          time: now,
+          account,
+          outcome,
+          orderId,
+          serviceId: STEAM_LIKES,
+          serviceName: 'Steam Likes',
+          link: freshLink(),
+          quantity: 100,
+          charge,
+          currency: 'USD',
+        });
+      const lines = [
+        entry('placed', 111, 1.2),
+        'null',
+        entry('placed', 112, 'free'), // no numeric charge
+        entry('unknown', null, 0.6),
+        '{"time":"2030-01-01T00:', // a torn last line
+      ];
+      const old = join(stateDir, 'ledger.jsonl');
+      writeFileSync(old, `${lines.join('\n')}`);
+      const orders = await server({ args: ['--daily-budget-usd', '2.5'], stateDir });
+      const quote = await orders.call('quote_order', { service_id: STEAM_LIKES, link: freshLink(), quantity: 100 });
+      expect(textOf(quote)).toContain('daily budget reached: 1.80 USD of 2.50 USD');
+      expect(orders.stderr()).toMatch(/imported 2 order\(s\) of the older ledger .*ledger\.jsonl/);
+      expect(orders.stderr()).toMatch(/3 damaged line\(s\) not imported: line 2: .*; line 3: .*; line 5: /);
+      expect(readFileSync(old, 'utf8')).toBe(lines.join('\n'));
+      await orders.close();
+      // A second start does not import it again.
+      const again = await server({ args: ['--daily-budget-usd', '2.5'], stateDir });
+      const second = await again.call('quote_order', { service_id: STEAM_LIKES, link: freshLink(), quantity: 100 });
+      expect(textOf(second)).toContain('daily budget reached: 1.80 USD of 2.50 USD');
+      expect(again.stderr()).not.toContain('imported');
+    } finally {
+      removeDir(stateDir);
+    }
+  });
+});
+
+describe('a PostgreSQL ledger shared by two servers with separate state folders', () => {
+  it('holds one daily budget: two orders at once with room for one place exactly one', async () => {
+    const database = await createPostgresDatabase('cappi_mcp_guards');
+    const folders = [tempDir(), tempDir()];
+    try {
+      const args = ['--daily-budget-usd', '2', '--ledger', database.url];
+      const [first, second] = [
+        await server({ args, stateDir: folders[0] }),
+        await server({ args, stateDir: folders[1] }),
+      ];
+      const quotes = await Promise.all(
+        [first, second].map((s) =>
+          s.call('quote_order', { service_id: STEAM_LIKES, link: freshLink(), quantity: 100 }),
+        ),
+      );
+      sandbox.faults.inject({ kind: 'latency', ms: 1_000 }, { operation: 'RegisterOrder', times: 2 });
+      const before = committed();
+      const answers = await Promise.all([
+        first.call('register_order', { quote_id: quotes[0]?.structuredContent?.quote_id }),
+        second.call('register_order', { quote_id: quotes[1]?.structuredContent?.quote_id }),
+      ]);
+      sandbox.faults.clear();
+      expect(answers.filter((answer) => !answer.isError)).toHaveLength(1);
+      expect(answers.filter((answer) => answer.isError).map(textOf)).toEqual([
+        expect.stringContaining('daily budget reached'),
+      ]);
+      expect(committed()).toBe(before + 1);
+      expect(first.stderr()).toContain(`ledger postgres://`);
+      expect(leaks(JSON.stringify(await dumpTable(database.url)))).toBe(false);
+    } finally {
+      for (const folder of folders) removeDir(folder);
+      await database.drop();
+    }
+  });
+});
+
+/** Every row of the PostgreSQL ledger, as the database holds it. */
+async function dumpTable(url: string): Promise<unknown[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = await client.query(
+      "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')",
+    );
+    const rows: unknown[] = [];
+    for (const { table_schema: schema, table_name: table } of tables.rows) {
+      rows.push(...(await client.query(`SELECT * FROM "${schema}"."${table}"`)).rows);
+    }
+    expect(rows.length).toBeGreaterThan(0);
+    return rows;
+  } finally {
+    await client.end();
+  }
+}

@@ -178,7 +178,7 @@ describe('Streamable HTTP with a key per session', () => {
     }
   });
 
-  it('binds a quote to the key it was made with: a quote of one session places nothing in another key\'s session', async () => {
+  it("binds a quote to the key it was made with: a quote of one session places nothing in another key's session", async () => {
     const first = await connect(server.url, { 'X-Cappi-Api-Key': CANARY });
     const second = await connect(server.url, { 'X-Cappi-Api-Key': OTHER_KEY });
     try {

@@ -6,14 +6,11 @@ import { openLedger } from '@cappi-reseller/ledger';
 import { type Sandbox, startSandbox } from '@cappi-reseller/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLedger } from '../../../apps/mcp-server/test/helpers.js';
-import {
-  type ControlledServer,
-  startControlledServer,
-} from '../../../apps/mcp-server/test/process.js';
+import { type ControlledServer, startControlledServer } from '../../../apps/mcp-server/test/process.js';
 import { makeCanaryKey, removeDir, tempDir } from '../lib/harness.mjs';
 import { report } from './figures.js';
 
-const ATTEMPTS = 200;
+const ATTEMPTS = Number(process.env.CRASH_ATTEMPTS ?? 200);
 const SEED = Number(process.env.CRASH_SEED ?? 20261201);
 const { key: KEY, token: TOKEN } = makeCanaryKey();
 
@@ -61,11 +58,15 @@ describe('a server killed at random points of many orders', () => {
     while (attempted < ATTEMPTS) {
       const server = await startControlledServer({ sandbox, stateDir, args, env: { CAPPI_API_KEY: KEY } });
       servers.push(server);
-      const ordersThisLife = 1 + Math.floor(next() * 6);
-      for (let i = 0; i < ordersThisLife && attempted < ATTEMPTS; i += 1) {
+      const ordersThisLife = Math.min(ATTEMPTS - attempted, 1 + Math.floor(next() * 6));
+      for (let i = 0; i < ordersThisLife; i += 1) {
         attempted += 1;
         const placing = server
-          .call('register_order', { service_id: service.service, link: `https://example.com/crash/${attempted}`, quantity: 10 })
+          .call('register_order', {
+            service_id: service.service,
+            link: `https://example.com/crash/${attempted}`,
+            quantity: 10,
+          })
           .catch(() => undefined);
         if (i === ordersThisLife - 1) {
           // The last order of this life: killed somewhere between just after the call and well after the answer.
@@ -116,7 +117,13 @@ describe('a server killed at random points of many orders', () => {
     try {
       const guard = createOrderGuard({
         ledger: store,
-        policy: { maxOrderUsd: 1000, dailyBudgetUsd: 100_000, allowServices: [], allowCategories: [], duplicateWindowMs: 0 },
+        policy: {
+          maxOrderUsd: 1000,
+          dailyBudgetUsd: 100_000,
+          allowServices: [],
+          allowCategories: [],
+          duplicateWindowMs: 0,
+        },
         account: await accountFingerprint(KEY),
         owner: 'crash-proof',
         attemptOrder: () => Promise.reject(new Error('not used')),

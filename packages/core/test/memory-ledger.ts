@@ -94,6 +94,10 @@ export function createMemoryLedger(location = 'memory://ledger'): MemoryLedger {
       Object.assign(row, { status: 'unknown', detail });
       return true;
     },
+    async wasImported(source: string) {
+      check('wasImported');
+      return imported.has(source);
+    },
     async importRows(source: string, imports: readonly ImportedLedgerRow[]) {
       check('importRows');
       if (imported.has(source)) return false;

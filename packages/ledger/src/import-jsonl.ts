@@ -104,7 +104,8 @@ function entryOf(line: string, file: string): ImportedLedgerRow | string {
     createdAt,
     status: entry.outcome,
     orderId: orderId as number | null,
-    detail: entry.outcome === 'unknown' ? `imported from ${file}: the outcome was unknown (it may have been placed)` : null,
+    detail:
+      entry.outcome === 'unknown' ? `imported from ${file}: the outcome was unknown (it may have been placed)` : null,
     serviceId: entry.serviceId as number,
     serviceName: entry.serviceName,
     link: entry.link,

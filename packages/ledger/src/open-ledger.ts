@@ -1,5 +1,5 @@
 import type { OrderLedgerStore } from '@cappi-reseller/core';
-import { type PostgresLedgerOptions, openPostgresLedger } from './postgres.js';
+import { openPostgresLedger, type PostgresLedgerOptions } from './postgres.js';
 import { openSqliteLedger, type SqliteLedgerOptions } from './sqlite.js';
 
 export type LedgerOptions = SqliteLedgerOptions & PostgresLedgerOptions;

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { ImportedLedgerRow, LedgerSettlement, NewLedgerRow, OrderLedgerStore } from '@cappi-reseller/core';
 import pg from 'pg';
 import { LedgerUnavailableError, reasonOf } from './errors.js';
-import { POSTGRES_MIGRATIONS, ROWS, SCHEMA, IMPORTS } from './postgres-schema.js';
+import { IMPORTS, POSTGRES_MIGRATIONS, ROWS, SCHEMA } from './postgres-schema.js';
 import { COLUMNS, INSERT_COLUMNS, recordOf, valuesOf } from './rows.js';
 
 export interface PostgresLedgerOptions {
@@ -202,7 +202,22 @@ export async function openPostgresLedger(
 
 /** Many rows in one statement: one array per column, unnested by the server. */
 async function insertBatch(client: pg.PoolClient, rows: readonly ImportedLedgerRow[]): Promise<void> {
-  const types = ['text', 'int8', 'text', 'int8', 'text', 'text', 'int8', 'int8', 'int8', 'text', 'int8', 'text', 'text', 'bool'];
+  const types = [
+    'text',
+    'int8',
+    'text',
+    'int8',
+    'text',
+    'text',
+    'int8',
+    'int8',
+    'int8',
+    'text',
+    'int8',
+    'text',
+    'text',
+    'bool',
+  ];
   const columns: unknown[][] = types.map(() => []);
   for (const row of rows) {
     valuesOf(row, row.status, row.orderId, row.detail).forEach((value, index) => {

@@ -60,7 +60,22 @@ export function valuesOf(
   status: string,
   orderId: number | null,
   detail: string | null,
-): [string, number, string, number, string, string, number, number, null, string, number | null, string | null, string, boolean] {
+): [
+  string,
+  number,
+  string,
+  number,
+  string,
+  string,
+  number,
+  number,
+  null,
+  string,
+  number | null,
+  string | null,
+  string,
+  boolean,
+] {
   return [
     row.account,
     row.createdAt,

@@ -234,7 +234,8 @@ export function openSqliteLedger(path: string, options: SqliteLedgerOptions = {}
             db.exec('ROLLBACK');
             return false;
           }
-          for (const row of rows) statements.insert.get(...sqlValues(valuesOf(row, row.status, row.orderId, row.detail)));
+          for (const row of rows)
+            statements.insert.get(...sqlValues(valuesOf(row, row.status, row.orderId, row.detail)));
           return true;
         });
       });
@@ -280,7 +281,9 @@ function migrate(db: DatabaseSync, file: string): void {
   if (current === SQLITE_MIGRATIONS.length) return;
   db.exec('BEGIN IMMEDIATE');
   try {
-    db.exec('CREATE TABLE IF NOT EXISTS ledger_schema (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT');
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS ledger_schema (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT',
+    );
     const version = schemaVersion(db); // again, under the write lock: another process may have just migrated
     if (version > SQLITE_MIGRATIONS.length) {
       throw new LedgerUnavailableError(
@@ -300,7 +303,9 @@ function migrate(db: DatabaseSync, file: string): void {
 }
 
 function schemaVersion(db: DatabaseSync): number {
-  const table = db.prepare("SELECT 1 AS found FROM sqlite_schema WHERE type = 'table' AND name = 'ledger_schema'").get();
+  const table = db
+    .prepare("SELECT 1 AS found FROM sqlite_schema WHERE type = 'table' AND name = 'ledger_schema'")
+    .get();
   if (table === undefined) return 0;
   return Number(db.prepare('SELECT coalesce(max(version), 0) AS version FROM ledger_schema').get()?.version);
 }
@@ -319,16 +324,22 @@ function prepare(db: DatabaseSync): Statements {
     recentRows: select(
       `SELECT ${COLUMNS} FROM ledger_rows WHERE account = ? ORDER BY created_at DESC, id DESC LIMIT ?`,
     ),
-    rowOfOrder: select(`SELECT ${COLUMNS} FROM ledger_rows WHERE account = ? AND order_id = ? ORDER BY id DESC LIMIT 1`),
+    rowOfOrder: select(
+      `SELECT ${COLUMNS} FROM ledger_rows WHERE account = ? AND order_id = ? ORDER BY id DESC LIMIT 1`,
+    ),
     insert: db.prepare(
-      `INSERT INTO ledger_rows (${INSERT_COLUMNS}) VALUES (${INSERT_COLUMNS.split(',').map(() => '?').join(', ')}) RETURNING id`,
+      `INSERT INTO ledger_rows (${INSERT_COLUMNS}) VALUES (${INSERT_COLUMNS.split(',')
+        .map(() => '?')
+        .join(', ')}) RETURNING id`,
     ),
     settle: db.prepare(
       "UPDATE ledger_rows SET status = ?, order_id = ?, detail = ? WHERE id = ? AND status IN ('sending', 'unknown')",
     ),
     recordCharge: db.prepare('UPDATE ledger_rows SET charged_cents = ? WHERE account = ? AND order_id = ?'),
     sendingRows: select(`SELECT ${COLUMNS} FROM ledger_rows WHERE status = 'sending' ORDER BY id`),
-    markUnknown: db.prepare("UPDATE ledger_rows SET status = 'unknown', detail = ? WHERE id = ? AND status = 'sending'"),
+    markUnknown: db.prepare(
+      "UPDATE ledger_rows SET status = 'unknown', detail = ? WHERE id = ? AND status = 'sending'",
+    ),
     recordImport: db.prepare(
       'INSERT INTO ledger_imports (source, imported_at, row_count) VALUES (?, ?, ?) ON CONFLICT (source) DO NOTHING',
     ),

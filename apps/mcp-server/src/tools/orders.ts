@@ -326,12 +326,16 @@ function answerPlacement(
   quote: Quote,
   order: OrderRequest,
 ): CallToolResult {
-  const warning = 'ledgerWarning' in result && result.ledgerWarning !== undefined ? ` Warning: ${result.ledgerWarning}.` : '';
+  const warning =
+    'ledgerWarning' in result && result.ledgerWarning !== undefined ? ` Warning: ${result.ledgerWarning}.` : '';
   switch (result.kind) {
     case 'refused_by_policy':
       return fail(context, refusalText(result.refusal));
     case 'ledger_unavailable':
-      return fail(context, `${result.message}; no order is sent that could not be recorded. Ask the operator to fix it or set --ledger.`);
+      return fail(
+        context,
+        `${result.message}; no order is sent that could not be recorded. Ask the operator to fix it or set --ledger.`,
+      );
     case 'placed':
       return ok(
         context,
