@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { ImportedLedgerRow, LedgerSettlement, NewLedgerRow, OrderLedgerStore } from '@cappi-reseller/core';
 import pg from 'pg';
-import { LedgerUnavailableError, reasonOf } from './errors.js';
+import { callDecide, isCallerError, LedgerUnavailableError, reasonOf } from './errors.js';
 import { IMPORTS, POSTGRES_MIGRATIONS, ROWS, SCHEMA } from './postgres-schema.js';
 import { COLUMNS, INSERT_COLUMNS, recordOf, valuesOf } from './rows.js';
 
@@ -89,7 +89,7 @@ export async function openPostgresLedger(
       } catch (rollbackError) {
         broken = rollbackError as Error;
       }
-      if (error instanceof LedgerUnavailableError) throw error;
+      if (error instanceof LedgerUnavailableError || isCallerError(error)) throw error;
       throw fail(`cannot ${doing}`, error);
     } finally {
       client.release(broken);
@@ -140,7 +140,7 @@ export async function openPostgresLedger(
     reserve<R>(row: NewLedgerRow, since: number, decide: (rows: unknown[]) => R | undefined) {
       return transaction('be written', async (client): Promise<{ id: number } | { refusal: R }> => {
         await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS_ACCOUNT, accountLockKey(row.account)]);
-        const refusal = decide(records((await client.query(selectSince, [row.account, since])).rows));
+        const refusal = callDecide(decide, records((await client.query(selectSince, [row.account, since])).rows));
         if (refusal !== undefined) return { refusal };
         const inserted = await client.query(insertRow, valuesOf(row, 'sending', null, null));
         return { id: Number(inserted.rows[0]?.id) };
@@ -230,7 +230,12 @@ async function insertBatch(client: pg.PoolClient, rows: readonly ImportedLedgerR
 
 async function migrate(client: pg.PoolClient, location: string): Promise<void> {
   await client.query('SELECT pg_advisory_xact_lock($1, 0)', [LOCK_CLASS_MIGRATION]);
-  await client.query(`CREATE TABLE IF NOT EXISTS ${SCHEMA} (version integer PRIMARY KEY, applied_at bigint NOT NULL)`);
+  // Looked up before it is created: CREATE ... IF NOT EXISTS needs the right to create even when the table exists,
+  // and a user that may only read and write the ledger must be able to open it.
+  const { rows: found } = await client.query('SELECT to_regclass($1) IS NOT NULL AS found', [SCHEMA]);
+  if (found[0]?.found !== true) {
+    await client.query(`CREATE TABLE ${SCHEMA} (version integer PRIMARY KEY, applied_at bigint NOT NULL)`);
+  }
   const { rows } = await client.query(`SELECT coalesce(max(version), 0) AS version FROM ${SCHEMA}`);
   const version = Number(rows[0]?.version ?? 0);
   if (version > POSTGRES_MIGRATIONS.length) {

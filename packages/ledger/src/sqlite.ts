@@ -6,12 +6,12 @@
 // node:sqlite is synchronous: SQLite's busy timeout would block the event loop while another process holds the
 // write lock. So the busy timeout is 0 and a busy database is waited for here, with timers (see
 // contributing/decisions/ledger-sqlite-busy-wait.md).
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ImportedLedgerRow, LedgerSettlement, NewLedgerRow, OrderLedgerStore } from '@cappi-reseller/core';
-import { LedgerUnavailableError, reasonOf } from './errors.js';
+import { callDecide, isCallerError, LedgerUnavailableError, reasonOf } from './errors.js';
 import { COLUMNS, INSERT_COLUMNS, recordOf, valuesOf } from './rows.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 
@@ -76,14 +76,18 @@ export function openSqliteLedger(path: string, options: SqliteLedgerOptions = {}
   function connect(create: boolean): Connection | undefined {
     if (closed) throw new LedgerUnavailableError(`the order ledger ${file} was closed`);
     if (connection !== undefined) return connection;
-    if (!create && !existsSync(file)) return undefined;
-    if (create) {
+    const exists = fileExists();
+    if (!create && !exists) return undefined;
+    if (create && !exists) {
       try {
         mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
         // Created here with mode 0600, before SQLite opens it: SQLite gives its -wal and -shm files the same mode.
-        closeSync(openSync(file, 'a', 0o600));
+        closeSync(openSync(file, 'wx', 0o600));
       } catch (error) {
-        throw fail('cannot be created', error, 'make its folder writable or choose another ledger location');
+        // EEXIST: another process created it meanwhile, which is as good.
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw fail('cannot be created', error, 'make its folder writable or choose another ledger location');
+        }
       }
     }
     let db: DatabaseSync;
@@ -107,6 +111,17 @@ export function openSqliteLedger(path: string, options: SqliteLedgerOptions = {}
     }
   }
 
+  /** Whether the file exists; a folder that cannot be searched is an error, not an empty ledger. */
+  function fileExists(): boolean {
+    try {
+      statSync(file);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw fail('cannot be read', error, 'make it and its folders readable by this user, or choose another location');
+    }
+  }
+
   /** Runs `work` (one statement or one transaction), waiting with timers while another process holds the lock. */
   async function run<T>(doing: string, work: () => T): Promise<T> {
     const deadline = performance.now() + busyWaitMs;
@@ -116,7 +131,7 @@ export function openSqliteLedger(path: string, options: SqliteLedgerOptions = {}
         return work();
       } catch (error) {
         if (!isBusy(error)) {
-          if (error instanceof LedgerUnavailableError) throw error;
+          if (error instanceof LedgerUnavailableError || isCallerError(error)) throw error;
           throw fail(`cannot ${doing}`, error, advice(error));
         }
         if (performance.now() >= deadline) {
@@ -175,7 +190,7 @@ export function openSqliteLedger(path: string, options: SqliteLedgerOptions = {}
       return run('be written', (): { id: number } | { refusal: R } => {
         const { db, statements } = connect(true) as Connection;
         return transaction(db, () => {
-          const refusal = decide(records(statements.rowsSince.all(row.account, since)));
+          const refusal = callDecide(decide, records(statements.rowsSince.all(row.account, since)));
           if (refusal !== undefined) {
             db.exec('ROLLBACK');
             return { refusal };
