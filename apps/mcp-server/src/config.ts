@@ -242,7 +242,7 @@ function ledgerLocation(given: string | undefined, stateDir: string | undefined,
   if (given !== undefined && /^postgres(ql)?:\/\//i.test(given)) {
     return { location: given, importFrom: undefined, temporary: false };
   }
-  if (given !== undefined && given.endsWith('.jsonl')) {
+  if (given?.endsWith('.jsonl')) {
     return { location: `${given.slice(0, -'.jsonl'.length)}.sqlite`, importFrom: given, temporary: false };
   }
   if (given !== undefined) return { location: given, importFrom: undefined, temporary: false };

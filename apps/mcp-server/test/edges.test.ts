@@ -203,13 +203,26 @@ describe('the client hangs up, or the process is stopped, while an order is in f
 });
 
 describe('a ledger that cannot be written', () => {
-  it('/dev/full: nothing is sent, and the answer says why', async () => {
-    const full = await server(['--ledger', '/dev/full', '--allow-unquoted-orders']);
+  it('on a full disk (the file may not grow): nothing is sent, and the answer says why', async () => {
+    const dir = stateDir();
+    const first = await server(['--allow-unquoted-orders'], dir);
+    expect(
+      (await first.call('register_order', { service_id: STEAM_LIKES, link: freshLink(), quantity: 10 })).isError,
+    ).toBeFalsy();
+    await first.close();
+    // A file size limit of 2 blocks: the ledger's next page cannot be written, as on a full disk.
+    const full = await startControlledServer({
+      sandbox,
+      stateDir: dir,
+      args: ['--allow-unquoted-orders'],
+      shellPrefix: 'ulimit -f 2',
+    });
+    controlled.push(full);
     const before = committed();
     const requests = sandbox.requests('RegisterOrder');
     const order = await full.call('register_order', { service_id: STEAM_LIKES, link: freshLink(), quantity: 10 });
     expect(order.isError).toBe(true);
-    expect(textOf(order)).toMatch(/^nothing was placed: .*\/dev\/full/);
+    expect(textOf(order)).toMatch(/^nothing was placed: the order ledger .*ledger\.sqlite /);
     expect(committed()).toBe(before);
     expect(sandbox.requests('RegisterOrder')).toBe(requests);
   });

@@ -53,8 +53,15 @@ export async function startControlledServer(options: {
   stateDir: string;
   args?: string[];
   env?: Record<string, string>;
+  /** Shell commands run before the server is exec'd in the same process, e.g. a file size limit (`ulimit -f 2`). */
+  shellPrefix?: string;
 }): Promise<ControlledServer> {
-  const child = spawn(process.execPath, [BIN, ...(options.args ?? [])], {
+  const argv = [BIN, ...(options.args ?? [])];
+  const [command, args] =
+    options.shellPrefix === undefined
+      ? [process.execPath, argv]
+      : ['/bin/sh', ['-c', `${options.shellPrefix}; exec "$0" "$@"`, process.execPath, ...argv]];
+  const child = spawn(command, args, {
     env: {
       PATH: process.env.PATH ?? '',
       CAPPI_API_KEY: CANARY,

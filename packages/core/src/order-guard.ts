@@ -185,6 +185,8 @@ export function createOrderGuard(options: OrderGuardOptions): OrderGuard {
 
 function ledgerFailure(location: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
+  // A store's own errors already name the ledger and say what to do.
+  if (message.startsWith(`the order ledger ${location}`)) return message;
   return `the order ledger ${location} cannot be used (${message})`;
 }
 
