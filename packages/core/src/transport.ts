@@ -321,7 +321,86 @@ export function createTransport(settings: TransportSettings) {
     return Math.floor(settings.random() * ceiling); // "full jitter": spreads the retries of many clients
   }
 
-  return { read, sendOnce, sanitize };
+  /**
+   * One request as it is, for the API check: no retry, no parsing, no mapping to errors. Sent like every other
+   * request (the key added by sendWithKey, redirects never followed); what comes back is scrubbed of the key.
+   */
+  async function exchangeRaw(request: RawRequest): Promise<RawExchange> {
+    const timeoutMs = request.timeoutMs ?? settings.timeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = request.signal === undefined ? timeout : AbortSignal.any([request.signal, timeout]);
+    const url = new URL(`${settings.baseUrl}${request.path}`);
+    for (const [name, value] of Object.entries(request.query)) url.searchParams.set(name, value);
+    const started = performance.now();
+    const elapsed = () => performance.now() - started;
+    try {
+      const response = await sendWithKey(new Request(url, { method: 'GET', signal }));
+      const body = await readCapped(response, request.maxBodyBytes ?? MAX_RAW_BODY_BYTES);
+      return {
+        kind: 'answer',
+        status: response.status,
+        contentType: response.headers.get('content-type') ?? undefined,
+        location: nullToUndefined(response.headers.get('location'), scrub),
+        body: scrub(body),
+        durationMs: elapsed(),
+      };
+    } catch (thrown) {
+      const reason = request.signal?.aborted ? 'aborted' : timeout.aborted ? 'timeout' : 'connection';
+      return { kind: 'no_answer', reason, detail: scrub(reasonOf(thrown)), durationMs: elapsed() };
+    }
+  }
+
+  return { read, sendOnce, sanitize, exchangeRaw };
+}
+
+/** A request of the API check: a GET of `path` under the base URL. */
+export interface RawRequest {
+  path: string;
+  query: Readonly<Record<string, string>>;
+  signal?: AbortSignal | undefined;
+  /** Default: the client's timeoutMs. */
+  timeoutMs?: number | undefined;
+  /** Longer bodies are cut here. Default 64 MiB. */
+  maxBodyBytes?: number;
+}
+
+/** What came back, scrubbed of the key: the shape core's domain (analyzeApiCheck) reads. */
+export type RawExchange =
+  | {
+      kind: 'answer';
+      status: number;
+      contentType: string | undefined;
+      location: string | undefined;
+      body: string;
+      durationMs: number;
+    }
+  | { kind: 'no_answer'; reason: 'timeout' | 'connection' | 'aborted'; detail: string; durationMs: number };
+
+const MAX_RAW_BODY_BYTES = 64 * 1024 * 1024;
+
+/** The body as text, at most `maxBytes` of it (the rest is not read). */
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let read = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    read += value.byteLength;
+    if (read > maxBytes) {
+      text += decoder.decode(value.subarray(0, value.byteLength - (read - maxBytes)));
+      await reader.cancel();
+      break;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+function nullToUndefined(value: string | null, scrub: (text: string) => string): string | undefined {
+  return value === null ? undefined : scrub(value);
 }
 
 function whatHappened(error: ResellerError): string {
