@@ -1,3 +1,4 @@
+import type { ApiCheckExchange } from './domain/api-check.js';
 import {
   AbortedError,
   ConnectionError,
@@ -365,16 +366,7 @@ export interface RawRequest {
 }
 
 /** What came back, scrubbed of the key: the shape core's domain (analyzeApiCheck) reads. */
-export type RawExchange =
-  | {
-      kind: 'answer';
-      status: number;
-      contentType: string | undefined;
-      location: string | undefined;
-      body: string;
-      durationMs: number;
-    }
-  | { kind: 'no_answer'; reason: 'timeout' | 'connection' | 'aborted'; detail: string; durationMs: number };
+export type RawExchange = ApiCheckExchange;
 
 const MAX_RAW_BODY_BYTES = 64 * 1024 * 1024;
 

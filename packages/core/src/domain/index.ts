@@ -1,6 +1,7 @@
 export {
   API_CHECK_PROBES,
   type ApiCheckContext,
+  type ApiCheckExchange,
   type ApiCheckFinding,
   type ApiCheckObservation,
   type ApiCheckProbe,

@@ -188,7 +188,7 @@ export type Transport = Awaited<ReturnType<typeof createTransport>>;
 /** Error codes that mean the TCP connection was never established, so nothing was sent. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
-function isTimeout(code: string | undefined, message: string): boolean {
+export function isTimeout(code: string | undefined, message: string): boolean {
   return code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout|timed out/i.test(message);
 }
 
@@ -197,7 +197,7 @@ function isTimeout(code: string | undefined, message: string): boolean {
  * never carries a raw code such as ECONNRESET: n8n replaces any message holding one with its own generic
  * wording ("You can retry the request immediately"), which would be wrong advice for an order.
  */
-function describeError(error: unknown, secrets: readonly string[]): { code?: string; message: string } {
+export function describeError(error: unknown, secrets: readonly string[]): { code?: string; message: string } {
   const record = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : {};
   const cause =
     typeof record.cause === 'object' && record.cause !== null ? (record.cause as Record<string, unknown>) : {};

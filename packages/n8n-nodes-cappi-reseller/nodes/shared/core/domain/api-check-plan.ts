@@ -64,10 +64,9 @@ export const API_CHECK_PROBES: readonly ApiCheckProbe[] = [
   },
 ];
 
-/** What happened to one probe, as the face that sent it saw it. */
-export type ApiCheckObservation =
+/** What came back for one request: an answer, or why none came. */
+export type ApiCheckExchange =
   | {
-      probe: ApiCheckProbeName;
       kind: 'answer';
       status: number;
       contentType?: string | undefined;
@@ -78,13 +77,15 @@ export type ApiCheckObservation =
       durationMs: number;
     }
   | {
-      probe: ApiCheckProbeName;
       kind: 'no_answer';
       reason: 'timeout' | 'connection' | 'aborted';
       /** A short description of the failure (e.g. "connection refused, ECONNREFUSED"); scrubbed again here. */
       detail: string;
       durationMs: number;
     };
+
+/** What happened to one probe, as the face that sent it saw it. */
+export type ApiCheckObservation = ApiCheckExchange & { probe: ApiCheckProbeName };
 
 export interface ApiCheckContext {
   baseUrl: string;

@@ -1,6 +1,6 @@
 // GENERATED FILE, do not edit: a verbatim copy of packages/core/src/domain/api-check-report.ts, made by
 // packages/n8n-nodes-cappi-reseller/scripts/sync-core.mjs (`pnpm generate`; `pnpm generate:check` fails on drift).
-import type { ApiCheckFinding, ApiCheckReport } from './api-check.js';
+import { type ApiCheckFinding, type ApiCheckReport, isSetupProblem } from './api-check.js';
 
 /** The first line of every rendering of a report: what the check never does. */
 export const API_CHECK_HEADLINE =
@@ -57,11 +57,15 @@ export function renderApiCheckJson(report: ApiCheckReport): string {
  */
 export function summarizeApiCheck(report: ApiCheckReport, maxLines = 5): string {
   const unhandled = report.findings.filter((finding) => !finding.handled);
-  const [first, ...others] = unhandled;
+  const [first, ...rest] = unhandled;
   if (first === undefined) {
     const differences = report.findings.filter((finding) => finding.result === 'differed');
     return [capitalize(`${report.verdict}.`), ...listed(differences, maxLines)].join('\n');
   }
+  // After a rejected key or a silent API, the same failure on the other requests adds nothing.
+  const others = rest.filter(
+    (finding) => !finding.id.endsWith('.not_run') && !(isSetupProblem(first) && isSetupProblem(finding)),
+  );
   const opening = `${capitalize(first.checked)}: ${first.observed}. ${capitalize(first.meaning)}.`;
   return [opening, ...(others.length > 0 ? ['Also:', ...listed(others, maxLines)] : [])].join('\n');
 }

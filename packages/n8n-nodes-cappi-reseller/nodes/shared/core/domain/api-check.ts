@@ -18,6 +18,7 @@ import { latencyFinding, transportFindings, unknownOrderFindings, wrongKeyFindin
 export {
   API_CHECK_PROBES,
   type ApiCheckContext,
+  type ApiCheckExchange,
   type ApiCheckFinding,
   type ApiCheckObservation,
   type ApiCheckProbe,
