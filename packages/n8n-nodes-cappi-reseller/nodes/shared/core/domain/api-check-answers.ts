@@ -257,26 +257,38 @@ export function accountProbeFindings(
   quote: Quoter,
   analyze: (probe: ApiCheckProbe, json: unknown, quote: Quoter) => ApiCheckFinding[],
 ): ApiCheckFinding[] {
+  return probeFindings(probe, observation, context, quote, (answer, body) => {
+    if (answer.status !== 200) return [errorStatusFinding(probe, answer, body)];
+    if (body.isHtml) return [htmlPageFinding(probe, answer, body)];
+    if (!body.isJson) {
+      return [
+        finding(
+          `${probe.name}.not_json`,
+          probe.subject,
+          `HTTP 200 with ${describeBody(body)}`,
+          'the toolkit cannot read it: every call of this kind fails with "unexpected body"',
+          UNHANDLED,
+        ),
+      ];
+    }
+    return [...contentTypeFinding(probe, body), ...analyze(probe, body.json, quote)];
+  });
+}
+
+/** The findings of one probe: those every probe shares (not sent, no answer, a redirect), else what `read` says. */
+export function probeFindings(
+  probe: ApiCheckProbe,
+  observation: ApiCheckObservation | undefined,
+  context: ApiCheckContext,
+  quote: Quoter,
+  read: (answer: Answer, body: Body) => ApiCheckFinding[],
+): ApiCheckFinding[] {
   if (observation === undefined) return [notRun(probe)];
   if (observation.kind === 'no_answer') return [unansweredFinding(probe, observation, context, quote)];
   if (observation.status >= 300 && observation.status < 400) {
     return [redirectFinding(probe, observation, context, quote)];
   }
-  const body = readBody(observation);
-  if (observation.status !== 200) return [errorStatusFinding(probe, observation, body)];
-  if (body.isHtml) return [htmlPageFinding(probe, observation, body)];
-  if (!body.isJson) {
-    return [
-      finding(
-        `${probe.name}.not_json`,
-        probe.subject,
-        `HTTP 200 with ${describeBody(body)}`,
-        'the toolkit cannot read it: every call of this kind fails with "unexpected body"',
-        UNHANDLED,
-      ),
-    ];
-  }
-  return [...contentTypeFinding(probe, body), ...analyze(probe, body.json, quote)];
+  return read(observation, readBody(observation));
 }
 
 export function notRun(probe: ApiCheckProbe): ApiCheckFinding {

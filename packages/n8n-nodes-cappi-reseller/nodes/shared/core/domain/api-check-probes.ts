@@ -1,6 +1,7 @@
 // GENERATED FILE, do not edit: a verbatim copy of packages/core/src/domain/api-check-probes.ts, made by
 // packages/n8n-nodes-cappi-reseller/scripts/sync-core.mjs (`pnpm generate`; `pnpm generate:check` fails on drift).
 import {
+  type Answer,
   type Body,
   describeBody,
   errorAs200Finding,
@@ -10,14 +11,17 @@ import {
   HANDLED,
   htmlPageFinding,
   MATCHED,
-  notRun,
+  probeFindings,
   type Quoter,
-  readBody,
-  redirectFinding,
   UNHANDLED,
-  unansweredFinding,
 } from './api-check-answers.js';
-import { type ApiCheckContext, type ApiCheckFinding, type ApiCheckObservation, probeNamed } from './api-check-plan.js';
+import {
+  type ApiCheckContext,
+  type ApiCheckFinding,
+  type ApiCheckObservation,
+  type ApiCheckProbe,
+  probeNamed,
+} from './api-check-plan.js';
 import {
   breaksContract,
   compareWithContract,
@@ -38,13 +42,13 @@ export function unknownOrderFindings(
   quote: Quoter,
 ): ApiCheckFinding[] {
   const probe = probeNamed('unknownOrder');
+  return probeFindings(probe, observation, context, quote, (answer, body) =>
+    unknownOrderAnswer(probe, answer, body, quote),
+  );
+}
+
+function unknownOrderAnswer(probe: ApiCheckProbe, observation: Answer, body: Body, quote: Quoter): ApiCheckFinding[] {
   const checked = probe.subject;
-  if (observation === undefined) return [notRun(probe)];
-  if (observation.kind === 'no_answer') return [unansweredFinding(probe, observation, context, quote)];
-  if (observation.status >= 300 && observation.status < 400) {
-    return [redirectFinding(probe, observation, context, quote)];
-  }
-  const body = readBody(observation);
   const what = describeBody(body);
   const { status } = observation;
   if (status === 404) {
@@ -109,13 +113,13 @@ export function wrongKeyFindings(
   quote: Quoter,
 ): ApiCheckFinding[] {
   const probe = probeNamed('wrongKey');
+  return probeFindings(probe, observation, context, quote, (answer, body) =>
+    wrongKeyAnswer(probe, answer, body, quote),
+  );
+}
+
+function wrongKeyAnswer(probe: ApiCheckProbe, observation: Answer, body: Body, quote: Quoter): ApiCheckFinding[] {
   const checked = probe.subject;
-  if (observation === undefined) return [notRun(probe)];
-  if (observation.kind === 'no_answer') return [unansweredFinding(probe, observation, context, quote)];
-  if (observation.status >= 300 && observation.status < 400) {
-    return [redirectFinding(probe, observation, context, quote)];
-  }
-  const body = readBody(observation);
   const what = describeBody(body);
   const { status } = observation;
   if (status === 401 || status === 403) {
