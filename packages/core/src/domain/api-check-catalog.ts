@@ -206,7 +206,7 @@ export function servicesFindings(probe: ApiCheckProbe, json: unknown, quote: Quo
     ` in ${group.entries.length} of ${services.length} services (first: ${nameEntry(services, group.entries[0] ?? 0)})`;
   return [
     ...differenceFindings(probe, 'Service', differences, { where, meaning: CATALOG_MEANING }, true),
-    ...catalogFacts(services),
+    ...catalogFacts(services, quote),
   ];
 }
 
@@ -215,7 +215,7 @@ function nameEntry(services: readonly unknown[], index: number): string {
   return isRecord(entry) && Number.isSafeInteger(entry.service) ? `service ${entry.service}` : `entry #${index + 1}`;
 }
 
-function catalogFacts(services: readonly unknown[]): ApiCheckFinding[] {
+function catalogFacts(services: readonly unknown[], quote: Quoter): ApiCheckFinding[] {
   const entries = services.filter(isRecord);
   const checked = 'ServicesList, the catalog';
   if (entries.length === 0) {
@@ -234,7 +234,7 @@ function catalogFacts(services: readonly unknown[]): ApiCheckFinding[] {
     finding(
       'services.size',
       checked,
-      `${entries.length} services in ${categories.size} ${categories.size === 1 ? 'category' : 'categories'}`,
+      `${entries.length} services in ${categories.size} ${categories.size === 1 ? 'category' : 'categories'}${listCategories(categories, quote)}`,
       'the catalog the toolkit searches, quotes from and checks orders against',
       MATCHED,
     ),
@@ -282,6 +282,14 @@ function catalogFacts(services: readonly unknown[]): ApiCheckFinding[] {
     );
   }
   return findings;
+}
+
+/** ": Steam, Instagram, ... and 8 more", for a report. */
+function listCategories(categories: ReadonlySet<string>, quote: Quoter): string {
+  if (categories.size === 0) return '';
+  const shown = [...categories].slice(0, 6).map((name) => quote.plain(name));
+  const more = categories.size - shown.length;
+  return `: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
 function rateFinding(services: readonly unknown[], entries: readonly Record<string, unknown>[]): ApiCheckFinding {
