@@ -3,6 +3,7 @@
 // this file checks our side quickly. That n8n's own helper behaves the same is proven by the real-n8n e2e test
 // (e2e/n8n.e2e.test.mts, "credential test"), which runs this test through n8n's REST API.
 
+import { randomBytes } from 'node:crypto';
 import { type Sandbox, startSandbox } from '@cappi-reseller/sandbox';
 import type { ICredentialsDecrypted, ICredentialTestFunctions } from 'n8n-workflow';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,8 @@ import { CappiReseller } from '../nodes/CappiReseller/CappiReseller.node';
 import { CappiResellerTrigger } from '../nodes/CappiResellerTrigger/CappiResellerTrigger.node';
 import { CREDENTIAL_TEST, testCredential } from '../nodes/shared/credentialTest';
 
-const KEY = 'canary-n8n-9f3kq2LmZx7Rw4';
+// A canary key: random, so that no other text can contain it.
+const KEY = `canary-${randomBytes(12).toString('hex')}`;
 let sandbox: Sandbox;
 let requests: string[] = [];
 
