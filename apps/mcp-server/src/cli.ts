@@ -1,8 +1,8 @@
 // The bin: configuration, then stdio (default) or Streamable HTTP. Only protocol on stdout.
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { ConfigError, HELP, parseConfig, SERVER_NAME } from './config.js';
-import { createLogger } from './log.js';
-import { createRuntime } from './runtime.js';
+import { createLogger, type Logger } from './log.js';
+import { createRuntime, type Runtime } from './runtime.js';
 import { createServer, VERSION } from './server.js';
 
 function describeLimits(config: ReturnType<typeof parseConfig>): string {
@@ -10,6 +10,20 @@ function describeLimits(config: ReturnType<typeof parseConfig>): string {
   if (policy.readOnly) return 'read-only';
   const allow = [...policy.allowServices, ...policy.allowCategories];
   return `max ${policy.maxOrderUsd} USD per order, ${policy.dailyBudgetUsd} USD per day${allow.length > 0 ? `, allow-list: ${allow.join(', ')}` : ''}`;
+}
+
+/** --check-api: the doctor's check before serving; a difference the server cannot handle stops the start. */
+async function apiPassesCheck(runtime: Runtime, log: Logger): Promise<boolean> {
+  const apiKey = runtime.defaultKey;
+  if (apiKey === undefined) throw new Error('no API key to check'); // parseConfig guarantees one with --check-api
+  const { checkUpstream } = await import('./doctor.js');
+  const report = await checkUpstream({ apiKey, baseUrl: runtime.baseUrl });
+  if (!report.passed) {
+    log.info(`refusing to start (--check-api): ${report.verdict}. Run \`${SERVER_NAME} doctor\` for the full report.`);
+    return false;
+  }
+  log.info(`API check passed (--check-api): ${report.verdict}`);
+  return true;
 }
 
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
@@ -30,10 +44,20 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<vo
     process.stdout.write(`${VERSION}\n`);
     return;
   }
+  if (config.mode === 'doctor') {
+    const { runDoctor } = await import('./doctor.js');
+    process.exitCode = await runDoctor(config, (text) => process.stdout.write(text));
+    return;
+  }
 
   const log = createLogger();
   if (config.apiKey !== undefined) log.addSecret(config.apiKey);
   const runtime = await createRuntime(config, log);
+  if (config.checkApi && !(await apiPassesCheck(runtime, log))) {
+    await runtime.close().catch(() => undefined);
+    process.exitCode = 1;
+    return;
+  }
   const upstream = runtime.sandboxUrl !== undefined ? `embedded sandbox at ${runtime.sandboxUrl}` : 'the Reseller API';
   let closeTransport: () => Promise<void>;
 

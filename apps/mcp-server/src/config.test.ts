@@ -112,4 +112,23 @@ describe('parseConfig', () => {
     expect(parseConfig(['--help'], {}).mode).toBe('help');
     expect(parseConfig(['-v'], {}).mode).toBe('version');
   });
+
+  it('reads `doctor` (with --json) and needs a key for it, unless --sandbox', () => {
+    expect(parseConfig(['doctor'], KEY)).toMatchObject({ mode: 'doctor', json: false, checkApi: false });
+    expect(parseConfig(['doctor', '--json'], KEY)).toMatchObject({ mode: 'doctor', json: true });
+    expect(parseConfig(['doctor', '--sandbox'], {})).toMatchObject({ mode: 'doctor', sandbox: true });
+    expect(() => parseConfig(['doctor'], {})).toThrow(/doctor checks the API with your key: set CAPPI_API_KEY/);
+    expect(() => parseConfig(['--json'], KEY)).toThrow(/--json goes with doctor/);
+    expect(() => parseConfig(['doctor', 'now'], KEY)).toThrow(/--help/);
+  });
+
+  it('runs the API check at start only when asked (--check-api or CAPPI_CHECK_API=1), and only with a key', () => {
+    expect(parseConfig([], KEY).checkApi).toBe(false);
+    expect(parseConfig(['--check-api'], KEY).checkApi).toBe(true);
+    expect(parseConfig([], { ...KEY, CAPPI_CHECK_API: '1' }).checkApi).toBe(true);
+    expect(parseConfig(['--http', '--check-api', '--sandbox'], {}).checkApi).toBe(true);
+    expect(() => parseConfig(['--http', '--check-api'], {})).toThrow(
+      /--check-api checks the API with the configured key/,
+    );
+  });
 });

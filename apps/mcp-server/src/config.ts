@@ -35,7 +35,8 @@ export interface HttpOptions {
 }
 
 export interface Config {
-  mode: 'help' | 'version' | 'serve';
+  /** `doctor`: run the read-only API check, print its report and exit (see doctor.ts). */
+  mode: 'help' | 'version' | 'serve' | 'doctor';
   sandbox: boolean;
   /** Undefined only in sandbox mode (the sandbox provides one) or over HTTP with per-session keys. */
   apiKey: string | undefined;
@@ -47,6 +48,10 @@ export interface Config {
   retries: number;
   quoteSecret: string | undefined;
   policy: ServerPolicy;
+  /** Run the API check before serving and refuse to start when it finds what the server cannot handle. */
+  checkApi: boolean;
+  /** doctor: print the report as JSON. */
+  json: boolean;
 }
 
 export class ConfigError extends Error {
@@ -54,8 +59,19 @@ export class ConfigError extends Error {
 }
 
 export const HELP = `Usage: cappi-reseller-mcp [options]
+       cappi-reseller-mcp doctor [--json] [--sandbox]
 
 MCP server for the Cappi Services Reseller API. Speaks MCP over stdio by default.
+
+Checking the API (read-only: never sends RegisterOrder, spends nothing)
+  doctor                          check the API with CAPPI_API_KEY against what the server expects: Balance and
+                                  ServicesList against the contract, how an unknown order and a wrong key are
+                                  refused, HTTPS, redirects, latency. Prints what matched, what differs and what
+                                  each difference means; exits 1 when the server cannot handle a difference.
+                                  Run it before the first real order, and when something looks wrong.
+  doctor --json                   the same report as JSON, to attach to a bug report (no key, no balance figure)
+  --check-api                     run the same check at start and refuse to start (exit 1) when the API differs
+                                  in a way the server cannot handle                  env CAPPI_CHECK_API=1
 
 Account
   CAPPI_API_KEY=<key>             the Reseller API key (required unless --sandbox, or --http with per-session keys)
@@ -146,14 +162,17 @@ export function defaultStateDir(env: Env): string {
 }
 
 export function parseConfig(argv: readonly string[], env: Env): Config {
+  const doctor = argv[0] === 'doctor';
   let parsed: ReturnType<typeof parseFlags>;
   try {
-    parsed = parseFlags(argv);
+    parsed = parseFlags(doctor ? argv.slice(1) : argv);
   } catch (error) {
     throw new ConfigError(`${(error as Error).message}. Run with --help for the options.`);
   }
   const flags = parsed.values;
-  const mode = flags.help ? 'help' : flags.version ? 'version' : 'serve';
+  const mode = flags.help ? 'help' : flags.version ? 'version' : doctor ? 'doctor' : 'serve';
+  if (flags.json && mode !== 'doctor')
+    throw new ConfigError('--json goes with doctor: cappi-reseller-mcp doctor --json');
 
   const sandbox = flags.sandbox === true;
   const useHttp = flags.http === true;
@@ -165,6 +184,17 @@ export function parseConfig(argv: readonly string[], env: Env): Config {
   if (mode === 'serve' && !sandbox && !useHttp && apiKey === undefined) {
     throw new ConfigError(
       'CAPPI_API_KEY is not set. Set it to your Cappi Services Reseller API key, or run with --sandbox to try the server with no account.',
+    );
+  }
+  if (mode === 'doctor' && !sandbox && apiKey === undefined) {
+    throw new ConfigError(
+      'doctor checks the API with your key: set CAPPI_API_KEY to your Cappi Services Reseller API key (or add --sandbox to see a report against the embedded sandbox).',
+    );
+  }
+  const checkApi = bool(flags['check-api'], env, 'CAPPI_CHECK_API');
+  if (checkApi && mode === 'serve' && !sandbox && apiKey === undefined) {
+    throw new ConfigError(
+      '--check-api checks the API with the configured key, and none is set: set CAPPI_API_KEY (sessions that bring their own key are not checked).',
     );
   }
 
@@ -230,6 +260,8 @@ export function parseConfig(argv: readonly string[], env: Env): Config {
     retries: retriesOf(flagOrEnv(flags.retries, env, 'CAPPI_RETRIES')),
     quoteSecret: env.CAPPI_QUOTE_SECRET?.trim() || undefined,
     policy,
+    checkApi,
+    json: flags.json === true,
   };
 }
 
@@ -291,6 +323,8 @@ function parseFlags(argv: readonly string[]) {
       ledger: { type: 'string' },
       'catalog-ttl': { type: 'string' },
       retries: { type: 'string' },
+      'check-api': { type: 'boolean' },
+      json: { type: 'boolean' },
     },
   });
 }

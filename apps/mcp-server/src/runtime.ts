@@ -41,6 +41,9 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** How long the server waits for one answer of the API (the API check uses the same limit). */
+export const UPSTREAM_TIMEOUT_MS = 10_000;
+
 // Timings for the embedded sandbox: orders progress quickly, so a newcomer sees one finish.
 const SANDBOX_ORDER_TIMING = { pendingMs: 1_000, deliveryMs: 8_000 };
 
@@ -48,7 +51,7 @@ const SANDBOX_ORDER_TIMING = { pendingMs: 1_000, deliveryMs: 8_000 };
  * The sandbox is an optional dependency, loaded only in sandbox mode: a server for a real account neither starts
  * nor installs an HTTP server and its catalog (`npm install --omit=optional` leaves it out).
  */
-async function loadSandbox(): Promise<typeof import('@cappi-reseller/sandbox')> {
+export async function loadSandbox(): Promise<typeof import('@cappi-reseller/sandbox')> {
   try {
     return await import('@cappi-reseller/sandbox');
   } catch (error) {
@@ -102,7 +105,7 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
         apiKey,
         ...(baseUrl === undefined ? {} : { baseUrl }),
         // A tool call must answer well within the client's 60 s: shorter attempts, fewer and shorter waits.
-        timeoutMs: 10_000,
+        timeoutMs: UPSTREAM_TIMEOUT_MS,
         retries: config.retries,
         maxRetryAfterMs: 5_000,
         onRetry: (info) =>

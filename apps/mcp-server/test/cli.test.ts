@@ -34,6 +34,10 @@ describe('starting', () => {
       '--daily-budget-usd',
       '--allow',
       '--ledger',
+      'doctor',
+      'doctor --json',
+      '--check-api',
+      'CAPPI_CHECK_API',
     ]) {
       expect(result.stdout).toContain(option);
     }

@@ -12,7 +12,13 @@ import {
 } from './domain/types.js';
 import { validateOrderId, validateOrderInput } from './domain/validate.js';
 import type { paths } from './generated/schema.js';
-import { createTransport, type RetryInfo } from './transport.js';
+import {
+  createTransport,
+  type RawExchange,
+  type RawRequest,
+  type RetryInfo,
+  type TransportSettings,
+} from './transport.js';
 
 export interface ResellerClientOptions {
   /** The API key of the Cappi account. Kept out of every URL, error and log line this package produces. */
@@ -65,7 +71,7 @@ export interface ResellerClient {
 export function createResellerClient(options: ResellerClientOptions): ResellerClient {
   const apiKey = checkApiKey(options.apiKey);
   const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
-  const transport = createTransport({
+  const settings: TransportSettings = {
     apiKey,
     baseUrl,
     timeoutMs: positive('timeoutMs', options.timeoutMs, 15_000),
@@ -76,7 +82,8 @@ export function createResellerClient(options: ResellerClientOptions): ResellerCl
     maxRetryDelayMs: positive('maxRetryDelayMs', options.maxRetryDelayMs, 10_000),
     maxRetryAfterMs: positive('maxRetryAfterMs', options.maxRetryAfterMs, 30_000),
     random: Math.random,
-  });
+  };
+  const transport = createTransport(settings);
   // The openapi-fetch client builds key-less requests; the transport hands each one the fetch that adds the key.
   const api = createClient<paths>({ baseUrl });
 
@@ -94,7 +101,7 @@ export function createResellerClient(options: ResellerClientOptions): ResellerCl
     });
   }
 
-  return Object.freeze({
+  const client: ResellerClient = Object.freeze({
     baseUrl,
     getBalance(request: RequestOptions = {}) {
       return transport.read('Balance', (init) => api.GET('/Balance', init), parseBalance, request);
@@ -118,6 +125,27 @@ export function createResellerClient(options: ResellerClientOptions): ResellerCl
     },
     attemptOrder,
   });
+  rawAccess.set(client, {
+    timeoutMs: settings.timeoutMs,
+    exchange: transport.exchangeRaw,
+    // The same transport with another key (the API check's deliberately wrong one): the key is still added in one place.
+    exchangeWithKey: (otherKey) => createTransport({ ...settings, apiKey: otherKey }).exchangeRaw,
+  });
+  return client;
+}
+
+/** Raw exchanges through a client's transport, for checkApi; not part of the public API. */
+export interface RawAccess {
+  timeoutMs: number;
+  exchange(request: RawRequest): Promise<RawExchange>;
+  exchangeWithKey(apiKey: string): (request: RawRequest) => Promise<RawExchange>;
+}
+
+const rawAccess = new WeakMap<ResellerClient, RawAccess>();
+
+/** The raw access of a client made by createResellerClient (undefined for any other object). */
+export function rawAccessOf(client: ResellerClient): RawAccess | undefined {
+  return rawAccess.get(client);
 }
 
 function checkApiKey(apiKey: unknown): string {

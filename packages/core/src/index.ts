@@ -1,4 +1,5 @@
 export { type CatalogCache, type CatalogCacheOptions, createCatalogCache } from './catalog-cache.js';
+export { type CheckApiOptions, checkApi } from './check-api.js';
 export {
   createResellerClient,
   type RequestOptions,

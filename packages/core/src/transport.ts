@@ -1,3 +1,4 @@
+import type { ApiCheckExchange } from './domain/api-check.js';
 import {
   AbortedError,
   ConnectionError,
@@ -95,6 +96,35 @@ export function createTransport(settings: TransportSettings) {
     error.message = scrub(error.message);
     if (typeof error.stack === 'string') error.stack = scrub(error.stack);
     return error;
+  }
+
+  /**
+   * One request as it is, for the API check: no retry, no parsing, no mapping to errors. Sent like every other
+   * request (the key added by sendWithKey, redirects never followed); what comes back is scrubbed of the key.
+   */
+  async function exchangeRaw(request: RawRequest): Promise<RawExchange> {
+    const timeoutMs = request.timeoutMs ?? settings.timeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = request.signal === undefined ? timeout : AbortSignal.any([request.signal, timeout]);
+    const url = new URL(`${settings.baseUrl}${request.path}`);
+    for (const [name, value] of Object.entries(request.query)) url.searchParams.set(name, value);
+    const started = performance.now();
+    const elapsed = () => performance.now() - started;
+    try {
+      const response = await sendWithKey(new Request(url, { method: 'GET', signal }));
+      const body = await readCapped(response, request.maxBodyBytes ?? MAX_RAW_BODY_BYTES);
+      return {
+        kind: 'answer',
+        status: response.status,
+        contentType: response.headers.get('content-type') ?? undefined,
+        location: nullToUndefined(response.headers.get('location'), scrub),
+        body: scrub(body),
+        durationMs: elapsed(),
+      };
+    } catch (thrown) {
+      const reason = request.signal?.aborted ? 'aborted' : timeout.aborted ? 'timeout' : 'connection';
+      return { kind: 'no_answer', reason, detail: scrub(reasonOf(thrown)), durationMs: elapsed() };
+    }
   }
 
   /** A redacted, plain description of a thrown value, to keep as `cause` without keeping the value. */
@@ -297,7 +327,7 @@ export function createTransport(settings: TransportSettings) {
     return Math.floor(settings.random() * ceiling); // "full jitter": spreads the retries of many clients
   }
 
-  return { read, attemptOrder, sanitize };
+  return { read, attemptOrder, sanitize, exchangeRaw };
 }
 
 const CODE_MEANINGS: Record<string, string> = {
@@ -368,4 +398,45 @@ function reasonOf(thrown: unknown): string {
   const code = errorCodeOf(thrown);
   if (code !== undefined) return CODE_MEANINGS[code] === undefined ? code : `${CODE_MEANINGS[code]}, ${code}`;
   return innermostMessage(thrown) ?? 'network error';
+}
+
+/** A request of the API check: a GET of `path` under the base URL. */
+export interface RawRequest {
+  path: string;
+  query: Readonly<Record<string, string>>;
+  signal?: AbortSignal | undefined;
+  /** Default: the client's timeoutMs. */
+  timeoutMs?: number | undefined;
+  /** Longer bodies are cut here. Default 64 MiB. */
+  maxBodyBytes?: number;
+}
+
+/** What came back, scrubbed of the key: the shape core's domain (analyzeApiCheck) reads. */
+export type RawExchange = ApiCheckExchange;
+
+const MAX_RAW_BODY_BYTES = 64 * 1024 * 1024;
+
+/** The body as text, at most `maxBytes` of it (the rest is not read). */
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let read = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    read += value.byteLength;
+    if (read > maxBytes) {
+      text += decoder.decode(value.subarray(0, value.byteLength - (read - maxBytes)));
+      await reader.cancel();
+      break;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+function nullToUndefined(value: string | null, scrub: (text: string) => string): string | undefined {
+  return value === null ? undefined : scrub(value);
 }

@@ -612,11 +612,21 @@ describe('n8n-nodes-cappi-reseller in a real n8n 2.41.1', () => {
     expect(byNode.Catalog).toEqual(outcome.catalogChanges);
   });
 
-  it('credential test: a good key passes, a bad key is reported clearly', async () => {
-    const outcome = await triggerPhase;
-    expect(outcome.credentialTests.good).toMatchObject({ status: 'OK' });
-    expect(outcome.credentialTests.bad).toMatchObject({ status: 'Error' });
-    expect(outcome.credentialTests.bad.message).toContain('The API key was rejected (HTTP 401)');
+  it('credential test: the read-only API check; a good key passes, a bad key and a drifted API are said clearly', async () => {
+    const { good, bad, drifted, registerOrders } = (await triggerPhase).credentialTests;
+    expect(good).toEqual({ status: 'OK', message: 'The API behaves as the contract says.' });
+    expect(bad.status).toBe('Error');
+    expect(bad.message).toMatch(/^Balance: the API key was rejected \(HTTP 401, application\/problem\+json/);
+    expect(drifted.status).toBe('Error');
+    expect(drifted.message).toMatch(
+      /^ServicesList, every service: `rate` is a string in \d+ of \d+ services \(first: service 199825\); the contract says a number\. The toolkit refuses a catalog/,
+    );
+    // n8n's request helper followed no redirect, and the key in the login page's ReturnUrl is not shown.
+    expect(drifted.message).toMatch(
+      /\n- OrderStatus of an order that cannot exist \(2147483647\): a redirect instead of an answer: HTTP 302 to http:\/\/127\.0\.0\.1:\d+\/Account\/Login, a login page/,
+    );
+    for (const result of [good, bad, drifted]) expect(result.message).not.toContain(KEY_A);
+    expect(registerOrders).toBe(0);
   });
 
   it('never shows the API key: not in any output, execution data, database or log of n8n', () => {
@@ -656,7 +666,13 @@ interface TriggerOutcome {
   /** The items the catalog trigger must fire for the change made between its first and second poll. */
   catalogChanges: Record<string, unknown>[];
   executions: { node: string; items: Record<string, unknown>[] }[];
-  credentialTests: { good: { status: string; message?: string }; bad: { status: string; message: string } };
+  credentialTests: {
+    good: { status: string; message: string };
+    bad: { status: string; message: string };
+    drifted: { status: string; message: string };
+    /** RegisterOrder requests the three tests sent (the check never sends one). */
+    registerOrders: number;
+  };
 }
 
 /**
@@ -752,22 +768,33 @@ async function testCredentials(url: string): Promise<TriggerOutcome['credentialT
   });
   expect(setup.status, await setup.clone().text()).toBe(200);
   const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const test = async (apiKey: string) => {
-    const response = await fetch(`${url}/rest/credentials/test`, {
-      method: 'POST',
-      headers: { ...headers, cookie },
-      body: JSON.stringify({
-        credentials: { id: '', name: 'test', type: 'cappiResellerApi', data: { apiKey, baseUrl: sandboxA.url } },
-      }),
-    });
-    const body = (await response.json()) as { data: { status: string; message: string } };
-    return body.data;
-  };
-  // Against sandbox A: the trigger's sandbox counts its Balance requests as polls.
-  const good = await test(KEY_A);
-  const bad = await test(`wrong${randomBytes(8).toString('hex')}`);
-  log(`credential test: good key -> ${good.status}; bad key -> ${bad.status}: ${bad.message}`);
-  return { good, bad };
+  // A sandbox of their own: the trigger's sandbox counts requests as polls, and drifts injected into the actions'
+  // sandbox could meet a workflow running at the same time.
+  const sandbox = await startSandbox({ port: 0, services: 300, keys: [{ key: KEY_A, balance: BALANCE }] });
+  try {
+    const test = async (apiKey: string) => {
+      const response = await fetch(`${url}/rest/credentials/test`, {
+        method: 'POST',
+        headers: { ...headers, cookie },
+        body: JSON.stringify({
+          credentials: { id: '', name: 'test', type: 'cappiResellerApi', data: { apiKey, baseUrl: sandbox.url } },
+        }),
+      });
+      const body = (await response.json()) as { data: { status: string; message: string } };
+      return body.data;
+    };
+    const good = await test(KEY_A);
+    const bad = await test(`wrong${randomBytes(8).toString('hex')}`);
+    sandbox.faults.inject({ kind: 'rate_as_string' }, { operation: 'ServicesList' });
+    // A 302 to a login page whose ReturnUrl carries the key: n8n's helper must neither follow it nor show the key.
+    sandbox.faults.inject({ kind: 'login_redirect' }, { operation: 'OrderStatus' });
+    const drifted = await test(KEY_A);
+    log(`credential test: good key -> ${good.status}; bad key -> ${bad.status}; drifted API -> ${drifted.status}`);
+    log(`credential test, drifted API says:\n${drifted.message}`);
+    return { good, bad, drifted, registerOrders: sandbox.requests('RegisterOrder') };
+  } finally {
+    await sandbox.stop();
+  }
 }
 
 /** The little of the sqlite3 module (n8n's own copy) used here. */

@@ -77,10 +77,6 @@ describe('the credential', () => {
     );
     expect(credential.properties.find((p) => p.name === 'apiKey')?.typeOptions?.password).toBe(true);
   });
-
-  it('tests itself against /Balance', () => {
-    expect(credential.test.request.url).toBe('/Balance');
-  });
 });
 
 describe('the trigger description', () => {

@@ -1,4 +1,27 @@
 export {
+  API_CHECK_PROBES,
+  type ApiCheckContext,
+  type ApiCheckExchange,
+  type ApiCheckFinding,
+  type ApiCheckObservation,
+  type ApiCheckProbe,
+  type ApiCheckProbeName,
+  type ApiCheckReport,
+  type ApiCheckRequest,
+  analyzeApiCheck,
+  isSetupProblem,
+  UNKNOWN_ORDER_ID,
+  verdictOf,
+  WRONG_API_KEY,
+} from './api-check.js';
+export { API_CHECK_HEADLINE, renderApiCheckJson, renderApiCheckText, summarizeApiCheck } from './api-check-report.js';
+export {
+  type ContractDifference,
+  type ContractDifferenceKind,
+  compareWithContract,
+  describeShape,
+} from './contract-check.js';
+export {
   AbortedError,
   AuthenticationError,
   ConnectionError,

@@ -201,7 +201,7 @@ function attemptOfFailure(error: unknown, timeoutMs: number, scrub: (text: strin
   return { kind: 'network_error', code: failure.code, reason: failure.reason };
 }
 
-interface Failure {
+export interface Failure {
   /** The system or library code (ECONNREFUSED, ERR_SSL_WRONG_VERSION_NUMBER, CERT_HAS_EXPIRED...). */
   code: string | undefined;
   /** The HTTP status of an answer whose body failed, when the error carries one. */
@@ -216,7 +216,7 @@ interface Failure {
  * such as ECONNRESET: n8n replaces any message holding one with its own generic wording ("You can retry the
  * request immediately"), which would be wrong advice for an order.
  */
-function describeFailure(error: unknown, scrub: (text: string) => string): Failure {
+export function describeFailure(error: unknown, scrub: (text: string) => string): Failure {
   const chain = causesOf(error);
   const rawCode = chain.map((link) => link.code).find((value) => typeof value === 'string' && CODE.test(value)) as
     | string
