@@ -1,6 +1,5 @@
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 import { describeFailure, normalizeBaseUrl } from '../CappiReseller/transport';
-import { redact } from './core/domain/redact';
 import {
   API_CHECK_PROBES,
   type ApiCheckObservation,
@@ -9,6 +8,7 @@ import {
   WRONG_API_KEY,
 } from './core/domain/api-check';
 import { summarizeApiCheck } from './core/domain/api-check-report';
+import { redact } from './core/domain/redact';
 
 /** The name both nodes give this test in `testedBy`. */
 export const CREDENTIAL_TEST = 'cappiResellerApiCheck';
