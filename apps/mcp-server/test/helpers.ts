@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Sandbox, startSandbox } from '@cappi-reseller/sandbox';
+import { GroupStdioClientTransport } from '@cappi-reseller/test-processes/mcp';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import {
   type CallToolResult,
   ElicitRequestSchema,
@@ -76,7 +76,8 @@ export function textOf(result: CallToolResult): string {
 export async function spawnServer(options: SpawnOptions): Promise<Spawned> {
   const stateDir = options.stateDir ?? tempDir();
   const ownsStateDir = options.stateDir === undefined;
-  const transport = new StdioClientTransport({
+  // The server runs in a process group of its own, killed when the client closes or the test file ends.
+  const transport = new GroupStdioClientTransport({
     command: process.execPath,
     args: [BIN, ...(options.args ?? [])],
     env: {
@@ -85,7 +86,6 @@ export async function spawnServer(options: SpawnOptions): Promise<Spawned> {
       CAPPI_STATE_DIR: stateDir,
       ...options.env,
     },
-    stderr: 'pipe',
   });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => {

@@ -1,0 +1,154 @@
+// Child processes for tests: each one leads a process group of its own, and every group is killed at the end,
+// whatever happens.
+//
+// Why: a test that times out or throws leaves what it started running. In one CI run an
+// `n8n import:credentials` outlived its test (its input folder already deleted) and ignored SIGTERM. A process
+// started here is the leader of a new process group (`detached`), so whatever it starts in turn (npm's scripts,
+// n8n's task runner) goes with it: SIGTERM to the whole group, then SIGKILL after a grace. Groups still alive are
+// killed by killAllGroups() (call it in afterAll), with SIGKILL when this process exits or is told to stop, and by
+// the vitest global setup's teardown (./global-setup.mjs) if the worker itself was killed.
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Process group ids (the leader's pid) started here and not yet known to be gone. */
+const groups = new Set();
+
+/** Where the global setup's teardown finds the groups of every worker (set by ./global-setup.mjs). */
+const REGISTRY_ENV = 'CAPPI_TEST_PROCESS_GROUPS';
+
+/** `child_process.spawn`, with the child leading a new process group that is killed at the end. */
+export function spawnInGroup(command, args = [], options = {}) {
+  const child = spawn(command, args, { ...options, detached: true });
+  if (child.pid !== undefined) register(child.pid);
+  // A detached child would otherwise keep this process alive until it exits.
+  return child;
+}
+
+function register(pgid) {
+  groups.add(pgid);
+  installExitHooks();
+  const registry = process.env[REGISTRY_ENV];
+  if (registry) {
+    mkdirSync(registry, { recursive: true });
+    writeFileSync(join(registry, String(pgid)), `${process.pid}\n`);
+  }
+}
+
+function unregister(pgid) {
+  groups.delete(pgid);
+  const registry = process.env[REGISTRY_ENV];
+  if (registry) rmSync(join(registry, String(pgid)), { force: true });
+}
+
+/** Whether any process of the group still exists. */
+export function groupAlive(pgid) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+function signalGroup(pgid, signal) {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitGone(pgid, ms) {
+  const deadline = Date.now() + ms;
+  while (groupAlive(pgid) && Date.now() < deadline) await sleep(25);
+  return !groupAlive(pgid);
+}
+
+/** SIGTERM to the whole group, SIGKILL after `graceMs` if any of it is still there. Resolves once it is gone. */
+export async function killGroup(pgid, graceMs = 5000) {
+  if (groupAlive(pgid)) {
+    signalGroup(pgid, 'SIGTERM');
+    if (!(await waitGone(pgid, graceMs))) {
+      signalGroup(pgid, 'SIGKILL');
+      await waitGone(pgid, 10_000);
+    }
+  }
+  unregister(pgid);
+}
+
+/** Kills every group started by this process that is still alive (SIGTERM, then SIGKILL after `graceMs`). */
+export async function killAllGroups(graceMs = 5000) {
+  await Promise.all([...groups].map((pgid) => killGroup(pgid, graceMs)));
+}
+
+let hooksInstalled = false;
+function installExitHooks() {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  // No time for a grace here: 'exit' handlers must be synchronous.
+  process.on('exit', () => {
+    for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(signal, () => {
+      for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
+      // Nobody else handles the signal: end as it would have without this hook.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  }
+}
+
+/**
+ * Runs a command to completion in a group of its own, with a deadline. Resolves with its exit code and output;
+ * rejects when it cannot start, exits non-zero (unless `allowFailure`), or outlives `timeoutMs` (its group is
+ * then killed, and the error says so, with the end of its output). The group is killed after it exits too, so
+ * nothing it left behind survives it.
+ */
+export function runInGroup(command, args = [], options = {}) {
+  const { timeoutMs = 120_000, graceMs = 5000, allowFailure = false, input, ...spawnOptions } = options;
+  const line = `${command} ${args.join(' ')}`.replace(/\s+/g, ' ');
+  const describe = line.length > 200 ? `${line.slice(0, 200)}...` : line;
+  return new Promise((resolve, reject) => {
+    const child = spawnInGroup(command, args, {
+      ...spawnOptions,
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk.toString();
+    });
+    if (input !== undefined) child.stdin.end(input);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (child.pid !== undefined) void killGroup(child.pid, graceMs);
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      const done = child.pid === undefined ? Promise.resolve() : killGroup(child.pid, graceMs);
+      void done.then(() => {
+        const tail = `${stdout.slice(-1500)}\n${stderr.slice(-1500)}`.trim();
+        if (timedOut) {
+          reject(
+            new Error(`${describe} did not finish within ${timeoutMs / 1000} s; its process group was killed\n${tail}`),
+          );
+        } else if (code !== 0 && !allowFailure) {
+          reject(new Error(`${describe} exited with ${code ?? signal}\n${tail}`));
+        } else {
+          resolve({ code, signal, stdout, stderr });
+        }
+      });
+    });
+  });
+}
