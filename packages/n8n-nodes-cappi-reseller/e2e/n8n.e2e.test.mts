@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Sandbox, type Service, startSandbox } from '@cappi-reseller/sandbox';
+import { killAllGroups } from '@cappi-reseller/test-processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureN8n } from './ensure-n8n.mjs';
+import { installedN8n } from './ensure-n8n.mjs';
 import {
   cloneHome,
   createHome,
@@ -101,7 +102,7 @@ function list(orders: OrderInput[]): string {
 }
 
 beforeAll(async () => {
-  const n8nDir = ensureN8n();
+  const n8nDir = installedN8n();
   root = mkdtempSync(join(tmpdir(), 'cappi-n8n-e2e-'));
   log(`working in ${root}`);
 
@@ -213,9 +214,11 @@ beforeAll(async () => {
   triggerPhase = runTriggerPhase(placed.orderId);
   // Keep a failure for the trigger test instead of an unhandled rejection.
   triggerPhase.catch(() => undefined);
-}, 900_000);
+}, 600_000);
 
 afterAll(async () => {
+  // Whatever the tests left running (an n8n command past its deadline, n8n start after a failure) goes first.
+  await killAllGroups(10_000);
   // stop() rejects if any response the sandboxes sent broke the contract.
   await sandboxA?.stop();
   await sandboxB?.stop();
