@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Runs a command with the project's toolchain, installing it first when missing.
 //
-// Why this exists: the project needs Node >= 22.12 and pnpm, but a fresh machine has Node 20 and npm
-// only, corepack cannot verify signatures there, and nothing but the npm registry is reachable. So the
-// toolchain is installed from the npm registry (`node@24`, `pnpm@10`) into a project-local cache, and
+// Why this exists: the workspace needs Node >= 24 and pnpm (contributing/decisions/node-support.md), but a fresh
+// machine has Node 20 and npm only, corepack cannot verify signatures there, and nothing but the npm registry is
+// reachable. So the toolchain is installed from the npm registry (`node@24`, `pnpm@10`) into a project-local cache, and
 // the system is never touched. Plain JavaScript on purpose: this file runs on the machine's old Node.
 //
 //   node scripts/toolchain.mjs <command> [args...]
@@ -29,9 +29,9 @@ function run(command, args, env) {
   return result.status ?? 1;
 }
 
+/** The workspace's floor (root package.json `engines`): the real-n8n e2e needs Node 24. */
 function nodeIsRecentEnough(version) {
-  const [major, minor] = version.replace(/^v/, '').split('.').map(Number);
-  return major > 22 || (major === 22 && minor >= 12);
+  return Number(version.replace(/^v/, '').split('.')[0]) >= nodeMajor;
 }
 
 function installedVersion(name) {

@@ -1,0 +1,57 @@
+// The repository as a whole: what it states about itself is consistent and stands on its own.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, workspacePackages } from './release-check.mjs';
+
+const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' })
+  .split('\0')
+  .filter((file) => file !== '' && file !== 'pnpm-lock.yaml');
+const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
+const readJson = (file: string) => JSON.parse(read(file)) as Record<string, unknown>;
+
+describe('the repository stands on its own', () => {
+  it('no tracked file points at files outside it (a build machine path, the vendor page by file name)', () => {
+    const outside = /\/work\/|\bshared\/api\.md\b|\bshared\/(DESIGN|ENVIRONMENT)\.md\b/;
+    const offenders = tracked.filter((file) => outside.test(read(file)));
+    expect(offenders).toEqual([]);
+    // The vendor's page is cited by its address instead.
+    expect(read('openapi/reseller.openapi.yaml')).toContain('https://cappiservices.com/api/Reseller');
+  });
+});
+
+describe('one Node.js support statement (contributing/decisions/node-support.md)', () => {
+  // The decision's table: | `package` | >= X | why |, and one row for the workspace and the private packages.
+  const decision = read('contributing/decisions/node-support.md');
+  const floors = new Map(
+    [...decision.matchAll(/^\|\s*(`[^`]+`|the workspace[^|]*)\s*\|\s*>= ([0-9.]+)\s*\|/gm)].map((match) => [
+      (match[1] ?? '').replaceAll('`', '').trim(),
+      match[2] ?? '',
+    ]),
+  );
+  const workspaceFloor = [...floors].find(([name]) => name.startsWith('the workspace'))?.[1];
+
+  it('states a floor for every published package and for the workspace', () => {
+    const published = workspacePackages(ROOT).filter((entry) => entry.manifest.private !== true);
+    expect(published.length).toBeGreaterThan(0);
+    for (const entry of published)
+      expect(floors.has(String(entry.manifest.name)), String(entry.manifest.name)).toBe(true);
+    expect(workspaceFloor).toBeDefined();
+  });
+
+  it('every package.json says exactly what the decision says', () => {
+    const stated = [{ dir: ROOT, manifest: readJson('package.json') }, ...workspacePackages(ROOT)].map((entry) => ({
+      name: String(entry.manifest.name),
+      engines: (entry.manifest.engines as { node?: string } | undefined)?.node,
+      wanted: entry.manifest.private === true ? workspaceFloor : floors.get(String(entry.manifest.name)),
+    }));
+    for (const { name, engines, wanted } of stated) expect(engines, name).toBe(`>=${wanted}`);
+  });
+
+  it("the MCP server's desktop extension asks for the same Node as its package", () => {
+    const manifest = readJson('apps/mcp-server/manifest.json') as { compatibility: { runtimes: { node: string } } };
+    const floor = floors.get('@cappi-reseller/mcp-server') ?? '';
+    expect(manifest.compatibility.runtimes.node).toBe(`>=${floor}${floor.split('.').length === 2 ? '.0' : ''}`);
+  });
+});
