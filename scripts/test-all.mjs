@@ -5,6 +5,7 @@
 // 1. checks: contract lint, generated-code drift, lint, typecheck, build (turbo, cached);
 // 2. n8n for the real-n8n e2e: a step of its own (turbo task n8n:install), with its own deadline and progress output,
 //    so that no test hook waits for an install that takes 3 to 15 minutes;
+//    and Debian's Chromium for the sandbox's Swagger UI test (scripts/ensure-chromium.mjs), when it is missing;
 // 3. every test suite, one at a time (turbo; --continue, so that one failure does not hide the others' results);
 // 4. `biome ci .`;
 // 5. the totals (scripts/test-summary.mjs): how many suites ran now and how many turbo replayed from its cache.
@@ -45,6 +46,11 @@ if (
 } else {
   const n8nReady = turbo('n8n for the real-n8n e2e (installed once per machine, then cached)', ['n8n:install']) === 0;
   if (!n8nReady) failures.push('n8n install');
+  if (
+    step('Chromium for the Swagger UI test', process.execPath, [join(root, 'scripts', 'ensure-chromium.mjs')]) !== 0
+  ) {
+    failures.push('Chromium');
+  }
 
   // Reports left by an earlier run must not count: turbo puts back the ones of the suites it replays from cache.
   for (const dir of workspaceDirs(root)) rmSync(join(dir, '.test-results'), { recursive: true, force: true });
