@@ -136,7 +136,7 @@ beforeAll(async () => {
     clock: () => Date.now() + clockOffsetB,
     validateResponses: true,
   });
-  echoing = await startEchoingUpstream(KEY_C);
+  echoing = await startEchoingUpstream();
   catalog = sandboxA.catalog();
   pickServices();
   log(`sandboxes at ${sandboxA.url} (actions) and ${sandboxB.url} (trigger); catalog of ${catalog.length} services`);
@@ -279,7 +279,7 @@ function readmeExample(): Workflow {
  * refusal's `error`. OrderStatus answers with the status the order id names, RegisterOrder with the one the
  * quantity names (200: a refusal), Balance with 401; ServicesList lists one service so that orders get sent.
  */
-async function startEchoingUpstream(key: string): Promise<{ url: string; server: Server; requests: number }> {
+async function startEchoingUpstream(): Promise<{ url: string; server: Server; requests: number }> {
   const state = { url: '', server: createServer(), requests: 0 };
   state.server.on('request', (request, response) => {
     state.requests += 1;
