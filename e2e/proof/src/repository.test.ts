@@ -1,6 +1,6 @@
 // The repository as a whole: what it states about itself is consistent and stands on its own.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, workspacePackages } from './release-check.mjs';
@@ -18,6 +18,31 @@ describe('the repository stands on its own', () => {
     expect(offenders).toEqual([]);
     // The vendor's page is cited by its address instead.
     expect(read('openapi/reseller.openapi.yaml')).toContain('https://cappiservices.com/api/Reseller');
+  });
+});
+
+describe('every published package is ready to publish', () => {
+  const REPO = 'https://github.com/cappi-reseller/cappi-reseller';
+  const published = workspacePackages(ROOT).filter((entry) => entry.manifest.private !== true);
+
+  it('names its repository, homepage, issue tracker and author, with no placeholder', () => {
+    for (const { dir, manifest } of published) {
+      const name = String(manifest.name);
+      const where = dir.slice(ROOT.length).replace(/^\//, '');
+      expect(manifest.repository, name).toEqual({ type: 'git', url: `git+${REPO}.git`, directory: where });
+      expect(manifest.homepage, name).toBe(`${REPO}/tree/main/${where}#readme`);
+      expect(manifest.bugs, name).toEqual({ url: `${REPO}/issues` });
+      expect((manifest.author as { name?: string } | undefined)?.name, name).toBeTruthy();
+      expect(JSON.stringify(manifest), name).not.toMatch(/\.example\b|you@|placeholder/i);
+    }
+  });
+
+  it('ships only files that exist: every plain path of `files` (the CHANGELOG.md changesets writes to included)', () => {
+    for (const { dir, manifest } of published) {
+      const files = (manifest.files as string[]).filter((file) => !/[*!]/.test(file));
+      expect(files, String(manifest.name)).toContain('CHANGELOG.md');
+      for (const file of files) expect(existsSync(join(dir, file)), `${manifest.name}: ${file}`).toBe(true);
+    }
   });
 });
 
