@@ -1,8 +1,11 @@
 // The repository as a whole: what it states about itself is consistent and stands on its own.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runInGroup } from '@cappi-reseller/test-processes';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { ROOT, workspacePackages } from './release-check.mjs';
 
 const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' })
@@ -78,5 +81,65 @@ describe('one Node.js support statement (contributing/decisions/node-support.md)
     const manifest = readJson('apps/mcp-server/manifest.json') as { compatibility: { runtimes: { node: string } } };
     const floor = floors.get('@cappi-reseller/mcp-server') ?? '';
     expect(manifest.compatibility.runtimes.node).toBe(`>=${floor}${floor.split('.').length === 2 ? '.0' : ''}`);
+  });
+});
+
+describe('the GitHub workflows (they cannot run here: linted and read)', () => {
+  // rhysd/actionlint 1.7.7 compiled to WebAssembly: syntax, expressions, job and step keys, known actions' inputs.
+  // Its package exports no ./package.json: the bin is found through this package's node_modules.
+  const actionlint = join(
+    ROOT,
+    'e2e',
+    'proof',
+    'node_modules',
+    '@tktco',
+    'node-actionlint',
+    'bin',
+    'node-actionlint.js',
+  );
+  const lint = (cwd: string, pattern?: string) =>
+    runInGroup(process.execPath, [actionlint, ...(pattern ? [pattern] : [])], {
+      cwd,
+      allowFailure: true,
+      timeoutMs: 60_000,
+    });
+
+  it('pass actionlint', async () => {
+    const result = await lint(ROOT);
+    expect(result.stdout).toContain('Checking 2 workflow file(s)');
+    expect(result.code, result.stdout).toBe(0);
+  });
+
+  it('actionlint fails on a broken workflow (a misspelt input, an unknown context property)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cappi-actionlint-'));
+    try {
+      const broken =
+        'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/checkout@v4\n        with: { fetch-dept: 0 }\n      - run: echo ${{ github.evnt }}\n';
+      writeFileSync(join(dir, 'broken.yml'), broken);
+      const result = await lint(dir, './broken.yml');
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('input "fetch-dept" is not defined');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('CI runs .ci/run; the release publishes every package with provenance, allowed to sign', () => {
+    const ci = parse(read('.github/workflows/ci.yml')) as { jobs: Record<string, { steps: { run?: string }[] }> };
+    expect(Object.values(ci.jobs).flatMap((job) => job.steps.map((step) => step.run))).toContain('bash .ci/run');
+    const release = parse(read('.github/workflows/release.yml')) as {
+      permissions: Record<string, string>;
+      jobs: Record<string, { steps: { uses?: string; with?: Record<string, string> }[] }>;
+    };
+    expect(release.permissions['id-token']).toBe('write');
+    const changesets = Object.values(release.jobs)
+      .flatMap((job) => job.steps)
+      .find((step) => step.uses?.startsWith('changesets/action'));
+    expect(changesets?.with?.publish).toContain('pnpm run release');
+    expect(readJson('package.json').scripts).toMatchObject({ release: 'node scripts/publish-packages.mjs' });
+    // The script publishes what pnpm lists as not private (the n8n package included), each with --provenance.
+    const script = read('scripts/publish-packages.mjs');
+    expect(script).toContain("'--provenance'");
+    expect(script).toContain('entry.private !== true');
   });
 });
