@@ -113,8 +113,19 @@ describe('the GitHub workflows (they cannot run here: linted and read)', () => {
   it('actionlint fails on a broken workflow (a misspelt input, an unknown context property)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cappi-actionlint-'));
     try {
-      const broken =
-        'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/checkout@v4\n        with: { fetch-dept: 0 }\n      - run: echo ${{ github.evnt }}\n';
+      // A GitHub expression (built so that no plain string holds a template placeholder).
+      const expression = `${'$'}{{ github.evnt }}`;
+      const broken = [
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-24.04',
+        '    steps:',
+        '      - uses: actions/checkout@v4',
+        '        with: { fetch-dept: 0 }',
+        `      - run: echo ${expression}`,
+        '',
+      ].join('\n');
       writeFileSync(join(dir, 'broken.yml'), broken);
       const result = await lint(dir, './broken.yml');
       expect(result.code).toBe(1);
