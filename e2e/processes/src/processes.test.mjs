@@ -1,6 +1,8 @@
 // The guarantees the other suites rely on: a child and everything it starts is killed, even when it ignores
 // SIGTERM, when a deadline passes, and when the test process ends without cleaning up.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { groupAlive, killAllGroups, runInGroup, spawnInGroup } from './index.mjs';
 
@@ -53,6 +55,15 @@ describe('process groups', () => {
       console.log(g.pid); g.unref();`;
     const { stdout } = await runInGroup(process.execPath, ['-e', leaver], { graceMs: 200 });
     expect(alive(Number(stdout.trim()))).toBe(false);
+  });
+
+  it("records each group where the global setup's teardown finds it, until the group is gone", async () => {
+    const registry = process.env.CAPPI_TEST_PROCESS_GROUPS;
+    expect(registry, 'the global setup gives the workers a registry').toBeTruthy();
+    const child = spawnInGroup(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    expect(existsSync(join(registry, String(child.pid)))).toBe(true);
+    await killAllGroups(200);
+    expect(existsSync(join(registry, String(child.pid)))).toBe(false);
   });
 
   it('a test process that exits without cleaning up takes its groups with it', async () => {
