@@ -35,7 +35,12 @@ describe('every published package is ready to publish', () => {
       expect(manifest.repository, name).toEqual({ type: 'git', url: `git+${REPO}.git`, directory: where });
       expect(manifest.homepage, name).toBe(`${REPO}/tree/main/${where}#readme`);
       expect(manifest.bugs, name).toEqual({ url: `${REPO}/issues` });
-      expect((manifest.author as { name?: string } | undefined)?.name, name).toBeTruthy();
+      // n8n's verification wants a name and an e-mail address: the repository owner's GitHub address, not an invented one.
+      expect(manifest.author, name).toEqual({
+        name: 'cappi-reseller contributors',
+        email: 'cappi-reseller@users.noreply.github.com',
+        url: REPO,
+      });
       expect(JSON.stringify(manifest), name).not.toMatch(/\.example\b|you@|placeholder/i);
     }
   });
