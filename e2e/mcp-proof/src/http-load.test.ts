@@ -317,7 +317,9 @@ describe('Streamable HTTP', () => {
         growth: `${round((100 * (after - before)) / before, 1)}%`,
         catalogsOfThosePeopleMiB: round(keptCatalogsMiB),
       });
-      expect(growthMiB).toBeLessThan(keptCatalogsMiB / 4);
+      // Kept catalogs would add at least keptCatalogsMiB. RSS also holds heap the GC has not handed back yet, more of it
+      // on a busy machine (88 MiB was seen under load, for 344 MiB of catalogs): half of it separates the two cases.
+      expect(growthMiB).toBeLessThan(keptCatalogsMiB / 2);
       for (const form of keyForms(canary.key, canary.token)) expect(shared.stderr().includes(form)).toBe(false);
       for (const key of userKeys) expect(shared.stderr().includes(key)).toBe(false);
     } finally {
