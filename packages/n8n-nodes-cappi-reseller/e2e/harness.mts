@@ -24,6 +24,8 @@ export interface N8nHome {
 
 export interface CommandResult {
   code: number | null;
+  /** The signal that ended the command, when one did (code is then null). */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -78,6 +80,8 @@ async function envFor(userFolder: string): Promise<NodeJS.ProcessEnv> {
     N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
     N8N_TEMPLATES_ENABLED: 'false',
     N8N_PERSONALIZATION_ENABLED: 'false',
+    // No task runner process: only the Code node needs one, and none of these workflows has one.
+    N8N_RUNNERS_ENABLED: 'false',
     N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
     EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
     EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
@@ -100,7 +104,10 @@ export async function n8n(home: N8nHome, args: string[]): Promise<CommandResult>
     timeoutMs: N8N_COMMAND_TIMEOUT_MS,
   });
   home.output.push(result.stdout, result.stderr);
-  log(`[${home.name}] n8n ${args.join(' ')} -> exit ${result.code} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const ended = result.code ?? `by ${result.signal}`;
+  log(`[${home.name}] n8n ${args.join(' ')} -> exit ${ended} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  if (result.code === null)
+    log(`[${home.name}] the end of its output:\n${`${result.stdout}\n${result.stderr}`.slice(-2000)}`);
   return result;
 }
 
@@ -110,14 +117,14 @@ export async function run(
   args: string[],
   options: { env?: NodeJS.ProcessEnv; cwd?: string; allowFailure?: boolean; timeoutMs?: number } = {},
 ): Promise<CommandResult> {
-  const { code, stdout, stderr } = await runInGroup(command, args, {
+  const { code, signal, stdout, stderr } = await runInGroup(command, args, {
     env: options.env ?? process.env,
     cwd: options.cwd,
     allowFailure: options.allowFailure,
     timeoutMs: options.timeoutMs ?? 5 * 60_000,
     graceMs: 10_000,
   });
-  return { code, stdout, stderr };
+  return { code, signal, stdout, stderr };
 }
 
 /** The run that `n8n execute` prints (after "Execution was successful" or "Execution error"), parsed. */

@@ -95,7 +95,7 @@ async function execute(id: string, expectSuccess: boolean): Promise<Run> {
   const result = await n8n(homeA, ['execute', `--id=${id}`, '--rawOutput']);
   const parsed = parseRun(`${result.stdout}\n${result.stderr}`);
   expect(parsed.status, `status of workflow ${id}`).toBe(expectSuccess ? 'success' : 'error');
-  expect(result.code, `exit code of n8n execute --id=${id}`).toBe(expectSuccess ? 0 : 1);
+  expect(result.code, `exit code of n8n execute --id=${id} (signal: ${result.signal})`).toBe(expectSuccess ? 0 : 1);
   return parsed;
 }
 
