@@ -7,12 +7,16 @@
 // n8n's task runner) goes with it: SIGTERM to the whole group, then SIGKILL after a grace. Groups still alive are
 // killed by killAllGroups() (call it in afterAll), with SIGKILL when this process exits or is told to stop, and by
 // the vitest global setup's teardown (./global-setup.mjs) if the worker itself was killed.
+//
+// A group id is its leader's pid, and pids are reused (this project's machines wrap at 32768): once a group is gone,
+// its id may name another program's group. So each group is remembered with its leader's start time, and is only
+// signalled while no other process holds that pid (ownsGroup).
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Process group ids (the leader's pid) started here and not yet known to be gone. */
-const groups = new Set();
+/** Process group ids (the leader's pid) started here and not yet known to be gone, with the leader's start time. */
+const groups = new Map();
 
 /** Where the global setup's teardown finds the groups of every worker (set by ./global-setup.mjs). */
 const REGISTRY_ENV = 'CAPPI_TEST_PROCESS_GROUPS';
@@ -20,18 +24,48 @@ const REGISTRY_ENV = 'CAPPI_TEST_PROCESS_GROUPS';
 /** `child_process.spawn`, with the child leading a new process group that is killed at the end. */
 export function spawnInGroup(command, args = [], options = {}) {
   const child = spawn(command, args, { ...options, detached: true });
-  if (child.pid !== undefined) register(child.pid);
-  // A detached child would otherwise keep this process alive until it exits.
+  const pgid = child.pid;
+  if (pgid !== undefined) {
+    register(pgid);
+    // Forgotten as soon as the whole group is gone, before its id can be given to anyone else.
+    child.once('exit', () => {
+      if (!groupAlive(pgid)) unregister(pgid);
+    });
+  }
   return child;
 }
 
+/**
+ * When a process started, in clock ticks since boot (/proc/<pid>/stat, field 22); undefined where there is no such
+ * process (or no /proc). Two processes with one pid never have the same start time.
+ */
+export function startTimeOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the group `pgid` is still the one started at `startTime`: its leader is that very process, or the leader
+ * has gone and nobody else holds its pid (while a group has members, its id is not reused).
+ */
+export function ownsGroup(pgid, startTime) {
+  const now = startTimeOf(pgid);
+  return now === undefined || startTime === undefined || now === startTime;
+}
+
 function register(pgid) {
-  groups.add(pgid);
+  const startTime = startTimeOf(pgid);
+  groups.set(pgid, startTime);
   installExitHooks();
   const registry = process.env[REGISTRY_ENV];
   if (registry) {
     mkdirSync(registry, { recursive: true });
-    writeFileSync(join(registry, String(pgid)), `${process.pid}\n`);
+    writeFileSync(join(registry, String(pgid)), `${startTime ?? ''}\n`);
   }
 }
 
@@ -69,6 +103,13 @@ async function waitGone(pgid, ms) {
 
 /** SIGTERM to the whole group, SIGKILL after `graceMs` if any of it is still there. Resolves once it is gone. */
 export async function killGroup(pgid, graceMs = 5000) {
+  // Forgotten groups are gone (see spawnInGroup): their id may already be someone else's.
+  if (!groups.has(pgid)) return;
+  if (!ownsGroup(pgid, groups.get(pgid))) {
+    // The id now names another program's group: ours is long gone.
+    unregister(pgid);
+    return;
+  }
   if (groupAlive(pgid)) {
     signalGroup(pgid, 'SIGTERM');
     if (!(await waitGone(pgid, graceMs))) {
@@ -81,7 +122,7 @@ export async function killGroup(pgid, graceMs = 5000) {
 
 /** Kills every group started by this process that is still alive (SIGTERM, then SIGKILL after `graceMs`). */
 export async function killAllGroups(graceMs = 5000) {
-  await Promise.all([...groups].map((pgid) => killGroup(pgid, graceMs)));
+  await Promise.all([...groups.keys()].map((pgid) => killGroup(pgid, graceMs)));
 }
 
 let hooksInstalled = false;
@@ -89,12 +130,13 @@ function installExitHooks() {
   if (hooksInstalled) return;
   hooksInstalled = true;
   // No time for a grace here: 'exit' handlers must be synchronous.
-  process.on('exit', () => {
-    for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
-  });
+  const killOwned = () => {
+    for (const [pgid, startTime] of groups) if (ownsGroup(pgid, startTime)) signalGroup(pgid, 'SIGKILL');
+  };
+  process.on('exit', killOwned);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.once(signal, () => {
-      for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
+      killOwned();
       // Nobody else handles the signal: end as it would have without this hook.
       if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
     });

@@ -1,10 +1,11 @@
 // The guarantees the other suites rely on: a child and everything it starts is killed, even when it ignores
 // SIGTERM, when a deadline passes, and when the test process ends without cleaning up.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { groupAlive, killAllGroups, runInGroup, spawnInGroup } from './index.mjs';
+import setup from './global-setup.mjs';
+import { groupAlive, killAllGroups, ownsGroup, runInGroup, spawnInGroup, startTimeOf } from './index.mjs';
 
 // A node process that ignores SIGTERM and starts a grandchild that ignores it too, then prints both pids.
 const STUBBORN = `
@@ -64,6 +65,31 @@ describe('process groups', () => {
     expect(existsSync(join(registry, String(child.pid)))).toBe(true);
     await killAllGroups(200);
     expect(existsSync(join(registry, String(child.pid)))).toBe(false);
+  });
+
+  it('never signals a group id that now names another program (pids are reused)', async () => {
+    // Another program's process group, not started through this module.
+    const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore' });
+    try {
+      const startTime = startTimeOf(other.pid);
+      expect(startTime).toBeDefined();
+      expect(ownsGroup(other.pid, startTime)).toBe(true);
+      // Remembered with another start time, as a group of ours whose id was reused would be.
+      expect(ownsGroup(other.pid, String(Number(startTime) - 1))).toBe(false);
+      // The global setup's teardown skips such a leftover and kills a real one (a registry of this test's own).
+      const previous = process.env.CAPPI_TEST_PROCESS_GROUPS;
+      const teardown = setup();
+      const registry = process.env.CAPPI_TEST_PROCESS_GROUPS;
+      const ours = spawnInGroup(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+      writeFileSync(join(registry, String(other.pid)), `${Number(startTime) - 1}\n`);
+      teardown();
+      process.env.CAPPI_TEST_PROCESS_GROUPS = previous;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(alive(other.pid)).toBe(true);
+      expect(groupAlive(ours.pid)).toBe(false);
+    } finally {
+      process.kill(-other.pid, 'SIGKILL');
+    }
   });
 
   it('a test process that exits without cleaning up takes its groups with it', async () => {
