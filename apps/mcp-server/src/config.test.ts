@@ -21,7 +21,11 @@ describe('parseConfig', () => {
       quoteTtlMs: 300_000,
       duplicateWindowMs: 600_000,
     });
-    expect(config.ledgerPath).toBe(join('/state', 'cappi-reseller-mcp', 'ledger.jsonl'));
+    expect(config.ledger).toEqual({
+      location: join('/state', 'cappi-reseller-mcp', 'ledger.sqlite'),
+      importFrom: join('/state', 'cappi-reseller-mcp', 'ledger.jsonl'),
+      temporary: false,
+    });
     expect(config.retries).toBe(2);
   });
 
@@ -48,13 +52,14 @@ describe('parseConfig', () => {
     expect(fromEnv.policy.dailyBudgetUsd).toBe(7);
     expect(fromEnv.policy.allowServices).toEqual([199825, 12]);
     expect(fromEnv.policy.allowCategories).toEqual(['Steam']);
-    expect(fromEnv.ledgerPath).toBe(join('/s', 'ledger.jsonl'));
+    expect(fromEnv.ledger.location).toBe(join('/s', 'ledger.sqlite'));
 
     const fromFlags = parseConfig(['--max-order-usd', '3', '--allow', 'TikTok', '--ledger', '/l.jsonl'], env);
     expect(fromFlags.policy.maxOrderUsd).toBe(3);
     expect(fromFlags.policy.allowCategories).toEqual(['TikTok']);
     expect(fromFlags.policy.allowServices).toEqual([]);
-    expect(fromFlags.ledgerPath).toBe('/l.jsonl');
+    // A JSON-lines path (an older version's ledger) names the database beside it, and is imported into it.
+    expect(fromFlags.ledger).toEqual({ location: '/l.sqlite', importFrom: '/l.jsonl', temporary: false });
   });
 
   it('says clearly that the key is missing, and how to run without one', () => {
@@ -67,12 +72,23 @@ describe('parseConfig', () => {
 
   it('gives the sandbox a ledger of its own unless one is given', () => {
     const config = parseConfig(['--sandbox'], { XDG_STATE_HOME: '/state' });
-    expect(config.ledgerPath).not.toContain('/state');
-    expect(config.ledgerIsTemporary).toBe(true);
+    expect(config.ledger.location).not.toContain('/state');
+    expect(config.ledger.temporary).toBe(true);
     const kept = parseConfig(['--sandbox', '--state-dir', '/x'], {});
-    expect(kept.ledgerPath).toBe(join('/x', 'ledger.jsonl'));
-    expect(kept.ledgerIsTemporary).toBe(false);
-    expect(parseConfig([], KEY).ledgerIsTemporary).toBe(false);
+    expect(kept.ledger.location).toBe(join('/x', 'ledger.sqlite'));
+    expect(kept.ledger.temporary).toBe(false);
+    expect(parseConfig([], KEY).ledger.temporary).toBe(false);
+  });
+
+  it('takes a PostgreSQL ledger from --ledger or CAPPI_LEDGER_URL', () => {
+    const url = 'postgres://cappi@db.example:5432/ledger';
+    expect(parseConfig(['--ledger', url], KEY).ledger).toEqual({
+      location: url,
+      importFrom: undefined,
+      temporary: false,
+    });
+    expect(parseConfig([], { ...KEY, CAPPI_LEDGER_URL: url }).ledger.location).toBe(url);
+    expect(parseConfig([], { ...KEY, CAPPI_LEDGER: '/l.sqlite' }).ledger.location).toBe('/l.sqlite');
   });
 
   it('refuses bad values instead of guessing', () => {
@@ -95,5 +111,24 @@ describe('parseConfig', () => {
   it('answers --help and --version without needing a key', () => {
     expect(parseConfig(['--help'], {}).mode).toBe('help');
     expect(parseConfig(['-v'], {}).mode).toBe('version');
+  });
+
+  it('reads `doctor` (with --json) and needs a key for it, unless --sandbox', () => {
+    expect(parseConfig(['doctor'], KEY)).toMatchObject({ mode: 'doctor', json: false, checkApi: false });
+    expect(parseConfig(['doctor', '--json'], KEY)).toMatchObject({ mode: 'doctor', json: true });
+    expect(parseConfig(['doctor', '--sandbox'], {})).toMatchObject({ mode: 'doctor', sandbox: true });
+    expect(() => parseConfig(['doctor'], {})).toThrow(/doctor checks the API with your key: set CAPPI_API_KEY/);
+    expect(() => parseConfig(['--json'], KEY)).toThrow(/--json goes with doctor/);
+    expect(() => parseConfig(['doctor', 'now'], KEY)).toThrow(/--help/);
+  });
+
+  it('runs the API check at start only when asked (--check-api or CAPPI_CHECK_API=1), and only with a key', () => {
+    expect(parseConfig([], KEY).checkApi).toBe(false);
+    expect(parseConfig(['--check-api'], KEY).checkApi).toBe(true);
+    expect(parseConfig([], { ...KEY, CAPPI_CHECK_API: '1' }).checkApi).toBe(true);
+    expect(parseConfig(['--http', '--check-api', '--sandbox'], {}).checkApi).toBe(true);
+    expect(() => parseConfig(['--http', '--check-api'], {})).toThrow(
+      /--check-api checks the API with the configured key/,
+    );
   });
 });

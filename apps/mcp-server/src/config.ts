@@ -3,21 +3,26 @@
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { SpendingPolicy } from '@cappi-reseller/core';
 
 export const SERVER_NAME = 'cappi-reseller-mcp';
 
-export interface SpendingPolicy {
+/** Core's spending policy, plus what only this server decides: whether it orders at all, and how. */
+export interface ServerPolicy extends SpendingPolicy {
   readOnly: boolean;
-  maxOrderUsd: number;
-  dailyBudgetUsd: number;
-  /** Service ids allowed; empty with no categories = everything allowed. */
-  allowServices: readonly number[];
-  /** Category names allowed (case-insensitive). */
-  allowCategories: readonly string[];
   allowUnquotedOrders: boolean;
   requireConfirmation: boolean;
   quoteTtlMs: number;
-  duplicateWindowMs: number;
+}
+
+/** Where the order ledger lives: a SQLite file (the default), or a PostgreSQL database shared by several servers. */
+export interface LedgerLocation {
+  /** A SQLite file path, or a postgres:// URL. */
+  location: string;
+  /** An older JSON-lines ledger to import once, when there is one at the usual place. */
+  importFrom: string | undefined;
+  /** The sandbox's own ledger, removed when the server stops. */
+  temporary: boolean;
 }
 
 export interface HttpOptions {
@@ -30,20 +35,23 @@ export interface HttpOptions {
 }
 
 export interface Config {
-  mode: 'help' | 'version' | 'serve';
+  /** `doctor`: run the read-only API check, print its report and exit (see doctor.ts). */
+  mode: 'help' | 'version' | 'serve' | 'doctor';
   sandbox: boolean;
   /** Undefined only in sandbox mode (the sandbox provides one) or over HTTP with per-session keys. */
   apiKey: string | undefined;
   baseUrl: string | undefined;
   http: HttpOptions | undefined;
-  ledgerPath: string;
-  /** The sandbox's own ledger, removed when the server stops. */
-  ledgerIsTemporary: boolean;
+  ledger: LedgerLocation;
   catalogTtlMs: number;
   /** Extra attempts of a failed read (balance, catalog, order status); orders are never retried. */
   retries: number;
   quoteSecret: string | undefined;
-  policy: SpendingPolicy;
+  policy: ServerPolicy;
+  /** Run the API check before serving and refuse to start when it finds what the server cannot handle. */
+  checkApi: boolean;
+  /** doctor: print the report as JSON. */
+  json: boolean;
 }
 
 export class ConfigError extends Error {
@@ -51,8 +59,19 @@ export class ConfigError extends Error {
 }
 
 export const HELP = `Usage: cappi-reseller-mcp [options]
+       cappi-reseller-mcp doctor [--json] [--sandbox]
 
 MCP server for the Cappi Services Reseller API. Speaks MCP over stdio by default.
+
+Checking the API (read-only: never sends RegisterOrder, spends nothing)
+  doctor                          check the API with CAPPI_API_KEY against what the server expects: Balance and
+                                  ServicesList against the contract, how an unknown order and a wrong key are
+                                  refused, HTTPS, redirects, latency. Prints what matched, what differs and what
+                                  each difference means; exits 1 when the server cannot handle a difference.
+                                  Run it before the first real order, and when something looks wrong.
+  doctor --json                   the same report as JSON, to attach to a bug report (no key, no balance figure)
+  --check-api                     run the same check at start and refuse to start (exit 1) when the API differs
+                                  in a way the server cannot handle                  env CAPPI_CHECK_API=1
 
 Account
   CAPPI_API_KEY=<key>             the Reseller API key (required unless --sandbox, or --http with per-session keys)
@@ -83,8 +102,10 @@ Spending guard
 
 State
   --state-dir <dir>               default \${XDG_STATE_HOME:-~/.local/state}/cappi-reseller-mcp   env CAPPI_STATE_DIR
-  --ledger <file>                 the order ledger, JSON lines (default <state-dir>/ledger.jsonl; with --sandbox a
-                                  fresh temporary file)                              env CAPPI_LEDGER
+  --ledger <file|url>             the order ledger: a SQLite file (default <state-dir>/ledger.sqlite; with --sandbox a
+                                  fresh temporary one), or postgres://user@host/db so that several servers share
+                                  one daily budget                          env CAPPI_LEDGER_URL or CAPPI_LEDGER
+                                  (a ledger.jsonl of an older version is imported once, and left in place)
   --catalog-ttl <seconds>         how long the catalog is cached (default 300)       env CAPPI_CATALOG_TTL_SECONDS
   --retries <n>                   extra attempts of a failed read, 0 to 10 (default 2); orders are never retried
                                                                                      env CAPPI_RETRIES
@@ -141,14 +162,17 @@ export function defaultStateDir(env: Env): string {
 }
 
 export function parseConfig(argv: readonly string[], env: Env): Config {
+  const doctor = argv[0] === 'doctor';
   let parsed: ReturnType<typeof parseFlags>;
   try {
-    parsed = parseFlags(argv);
+    parsed = parseFlags(doctor ? argv.slice(1) : argv);
   } catch (error) {
     throw new ConfigError(`${(error as Error).message}. Run with --help for the options.`);
   }
   const flags = parsed.values;
-  const mode = flags.help ? 'help' : flags.version ? 'version' : 'serve';
+  const mode = flags.help ? 'help' : flags.version ? 'version' : doctor ? 'doctor' : 'serve';
+  if (flags.json && mode !== 'doctor')
+    throw new ConfigError('--json goes with doctor: cappi-reseller-mcp doctor --json');
 
   const sandbox = flags.sandbox === true;
   const useHttp = flags.http === true;
@@ -160,6 +184,17 @@ export function parseConfig(argv: readonly string[], env: Env): Config {
   if (mode === 'serve' && !sandbox && !useHttp && apiKey === undefined) {
     throw new ConfigError(
       'CAPPI_API_KEY is not set. Set it to your Cappi Services Reseller API key, or run with --sandbox to try the server with no account.',
+    );
+  }
+  if (mode === 'doctor' && !sandbox && apiKey === undefined) {
+    throw new ConfigError(
+      'doctor checks the API with your key: set CAPPI_API_KEY to your Cappi Services Reseller API key (or add --sandbox to see a report against the embedded sandbox).',
+    );
+  }
+  const checkApi = bool(flags['check-api'], env, 'CAPPI_CHECK_API');
+  if (checkApi && mode === 'serve' && !sandbox && apiKey === undefined) {
+    throw new ConfigError(
+      '--check-api checks the API with the configured key, and none is set: set CAPPI_API_KEY (sessions that bring their own key are not checked).',
     );
   }
 
@@ -182,7 +217,7 @@ export function parseConfig(argv: readonly string[], env: Env): Config {
   }
 
   const allow = list(flagOrEnv(flags.allow, env, 'CAPPI_ALLOW'));
-  const policy: SpendingPolicy = {
+  const policy: ServerPolicy = {
     readOnly: bool(flags['read-only'], env, 'CAPPI_READ_ONLY'),
     maxOrderUsd: number(flagOrEnv(flags['max-order-usd'], env, 'CAPPI_MAX_ORDER_USD'), '--max-order-usd', 10, {
       min: 0,
@@ -205,16 +240,12 @@ export function parseConfig(argv: readonly string[], env: Env): Config {
       }) * 1000,
   };
 
-  const stateDir = flagOrEnv(flags['state-dir'], env, 'CAPPI_STATE_DIR');
-  let ledgerPath = flagOrEnv(flags.ledger, env, 'CAPPI_LEDGER');
-  // The embedded sandbox forgets everything on exit, so its orders must not count against the real
-  // budget or trip the duplicate check of a later run: a fresh ledger per run unless one is given.
-  const ledgerIsTemporary = ledgerPath === undefined && sandbox && stateDir === undefined;
-  if (ledgerPath === undefined) {
-    ledgerPath = ledgerIsTemporary
-      ? join(tmpdir(), `${SERVER_NAME}-sandbox-${process.pid}-${Date.now()}`, 'ledger.jsonl')
-      : join(stateDir ?? defaultStateDir(env), 'ledger.jsonl');
-  }
+  const ledger = ledgerLocation(
+    flagOrEnv(flags.ledger, env, 'CAPPI_LEDGER_URL') ?? flagOrEnv(undefined, env, 'CAPPI_LEDGER'),
+    flagOrEnv(flags['state-dir'], env, 'CAPPI_STATE_DIR'),
+    sandbox,
+    env,
+  );
 
   return {
     mode,
@@ -222,15 +253,39 @@ export function parseConfig(argv: readonly string[], env: Env): Config {
     apiKey,
     baseUrl,
     http,
-    ledgerPath,
-    ledgerIsTemporary,
+    ledger,
     catalogTtlMs:
       number(flagOrEnv(flags['catalog-ttl'], env, 'CAPPI_CATALOG_TTL_SECONDS'), '--catalog-ttl', 300, { min: 0 }) *
       1000,
     retries: retriesOf(flagOrEnv(flags.retries, env, 'CAPPI_RETRIES')),
     quoteSecret: env.CAPPI_QUOTE_SECRET?.trim() || undefined,
     policy,
+    checkApi,
+    json: flags.json === true,
   };
+}
+
+/**
+ * The ledger's location. A JSON-lines path (what versions before the database took) names the database beside it
+ * (same name, .sqlite) and is imported into it once; the default is <state-dir>/ledger.sqlite, importing
+ * <state-dir>/ledger.jsonl when one is there.
+ */
+function ledgerLocation(given: string | undefined, stateDir: string | undefined, sandbox: boolean, env: Env) {
+  if (given !== undefined && /^postgres(ql)?:\/\//i.test(given)) {
+    return { location: given, importFrom: undefined, temporary: false };
+  }
+  if (given?.endsWith('.jsonl')) {
+    return { location: `${given.slice(0, -'.jsonl'.length)}.sqlite`, importFrom: given, temporary: false };
+  }
+  if (given !== undefined) return { location: given, importFrom: undefined, temporary: false };
+  // The embedded sandbox forgets everything on exit, so its orders must not count against the real budget or
+  // trip the duplicate check of a later run: a fresh ledger per run unless one is given.
+  if (sandbox && stateDir === undefined) {
+    const dir = join(tmpdir(), `${SERVER_NAME}-sandbox-${process.pid}-${Date.now()}`);
+    return { location: join(dir, 'ledger.sqlite'), importFrom: undefined, temporary: true };
+  }
+  const dir = stateDir ?? defaultStateDir(env);
+  return { location: join(dir, 'ledger.sqlite'), importFrom: join(dir, 'ledger.jsonl'), temporary: false };
 }
 
 /** Each retry waits (backoff, or a Retry-After up to 5 s): more than 10 would outlast a client's request timeout. */
@@ -268,6 +323,8 @@ function parseFlags(argv: readonly string[]) {
       ledger: { type: 'string' },
       'catalog-ttl': { type: 'string' },
       retries: { type: 'string' },
+      'check-api': { type: 'boolean' },
+      json: { type: 'boolean' },
     },
   });
 }

@@ -128,7 +128,7 @@ export async function serveHttp(runtime: Runtime, options: HttpOptions, log: Log
     }
     if (sessions.size >= MAX_SESSIONS) return reject(res, 503, 'too many open sessions; try again later');
 
-    const server = createServer(runtime.contextFor(apiKey));
+    const server = createServer(await runtime.contextFor(apiKey));
     let released = false;
     const release = () => {
       if (released) return;

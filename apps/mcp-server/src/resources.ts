@@ -1,6 +1,14 @@
 // The catalog and single orders as MCP resources, for clients that browse rather than call tools:
 // the list of categories, one resource per category, and a template for an order.
-import { listCategories, normalizeOrderStatus, searchServices } from '@cappi-reseller/core';
+import {
+  countedCents,
+  formatCents,
+  type LedgerRow,
+  listCategories,
+  normalizeOrderStatus,
+  parseLedgerRow,
+  searchServices,
+} from '@cappi-reseller/core';
 import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import { MAX_ANSWER_CHARS, scrub } from './answer.js';
@@ -21,6 +29,14 @@ function readError(context: ServerContext, error: unknown): McpError {
   return scrub(context, { message }).message === message
     ? new McpError(ErrorCode.InvalidParams, message)
     : new McpError(ErrorCode.InvalidParams, 'the request failed');
+}
+
+/** The orders this server placed for this account, most recent first (at most 50). */
+async function recentOrders(context: ServerContext): Promise<(LedgerRow & { orderId: number })[]> {
+  const rows = await context.ledger.recentRows(context.account.id, 50);
+  return rows
+    .map((row) => parseLedgerRow(row, context.ledger.location))
+    .filter((row): row is LedgerRow & { orderId: number } => row.orderId !== null);
 }
 
 export function registerResources(server: McpServer, context: ServerContext): void {
@@ -102,17 +118,12 @@ export function registerResources(server: McpServer, context: ServerContext): vo
     new ResourceTemplate('cappi://orders/{orderId}', {
       // The orders this server placed for this account, most recent first.
       list: async () => ({
-        resources: context.ledger
-          .entries()
-          .filter((entry) => entry.account === context.account.id && entry.orderId !== null)
-          .slice(-50)
-          .reverse()
-          .map((entry) => ({
-            uri: `cappi://orders/${entry.orderId}`,
-            name: `order ${entry.orderId}`,
-            description: `${entry.quantity} × service ${entry.serviceId}, ${entry.charge.toFixed(2)} ${entry.currency}, ${entry.time}`,
-            mimeType: JSON_TYPE,
-          })),
+        resources: (await recentOrders(context)).map((row) => ({
+          uri: `cappi://orders/${row.orderId}`,
+          name: `order ${row.orderId}`,
+          description: `${row.quantity} × service ${row.serviceId}, ${formatCents(countedCents(row))}, ${new Date(row.createdAt).toISOString()}`,
+          mimeType: JSON_TYPE,
+        })),
       }),
     }),
     {

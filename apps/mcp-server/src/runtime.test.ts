@@ -23,19 +23,19 @@ describe('accounts of per-session keys', () => {
   it('are shared by the sessions of one key, and forgotten (client, catalog, secret) when the last one ends', async () => {
     const { log, runtime } = await runtimeWith();
     const key = 'per-session-key-Zr81';
-    const first = runtime.contextFor(key);
-    const second = runtime.contextFor(key);
+    const first = await runtime.contextFor(key);
+    const second = await runtime.contextFor(key);
     expect(second.account).toBe(first.account);
     expect(log.secrets()).toContain(key);
 
     runtime.release(key); // one session of that key is still open
     expect(log.secrets()).toContain(key);
-    expect(runtime.contextFor(key).account).toBe(first.account);
+    expect((await runtime.contextFor(key)).account).toBe(first.account);
     runtime.release(key);
     runtime.release(key);
     expect(log.secrets()).not.toContain(key);
 
-    const later = runtime.contextFor(key);
+    const later = await runtime.contextFor(key);
     expect(later.account).not.toBe(first.account);
     expect(later.account.id).toBe(first.account.id); // same fingerprint: same budget and ledger entries
     expect(log.secrets()).toContain(key);
@@ -45,10 +45,10 @@ describe('accounts of per-session keys', () => {
   it('keep the configured key and its account whatever the sessions do', async () => {
     const key = 'configured-key-Hq27';
     const { log, runtime } = await runtimeWith({ CAPPI_API_KEY: key });
-    const first = runtime.contextFor(key);
+    const first = await runtime.contextFor(key);
     runtime.release(key);
     expect(log.secrets()).toContain(key);
-    expect(runtime.contextFor(key).account).toBe(first.account);
+    expect((await runtime.contextFor(key)).account).toBe(first.account);
     await runtime.close();
   });
 });

@@ -1,28 +1,48 @@
-// Everything one process shares between its sessions: the upstream (real API or embedded sandbox), the
-// ledger, the quote signer and the order lock; and, per API key, a client with its catalog cache.
+// Everything one process shares between its sessions: the upstream (real API or embedded sandbox), the order
+// ledger, the quote signer and the orders in flight; and, per API key, a client with its catalog cache and core's
+// money kernel (the order guard).
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type CatalogCache, createCatalogCache, createResellerClient, type ResellerClient } from '@cappi-reseller/core';
+import {
+  accountFingerprint,
+  type CatalogCache,
+  createCatalogCache,
+  createOrderGuard,
+  createQuoteSigner,
+  createResellerClient,
+  formatCents,
+  type OrderGuard,
+  type OrderLedgerStore,
+  type ResellerClient,
+  type recoverInterrupted,
+  redact,
+} from '@cappi-reseller/core';
 import type { Config } from './config.js';
-import { type Account, createSerializer, type ServerContext } from './context.js';
-import { accountOf, openLedger } from './ledger.js';
+import type { Account, ServerContext } from './context.js';
+import { createInFlightOrders, type InFlightOrders } from './in-flight.js';
+import { openServerLedger } from './ledger.js';
 import type { Logger } from './log.js';
-import { createQuoteSigner } from './quote-token.js';
 
 export interface Runtime {
   /** The key configured (CAPPI_API_KEY) or the sandbox's; undefined when sessions must bring their own. */
   defaultKey: string | undefined;
   baseUrl: string | undefined;
   sandboxUrl: string | undefined;
-  contextFor(apiKey: string): ServerContext;
+  ledger: OrderLedgerStore;
+  inFlight: InFlightOrders;
+  contextFor(apiKey: string): Promise<ServerContext>;
   /**
    * The session that got contextFor(apiKey) has ended. When no session of that key is left, its client, catalog
    * cache and secret are forgotten (the configured key's are kept): a server for many people, each with their own
    * key, does not keep every key and catalog it has ever seen.
    */
   release(apiKey: string): void;
+  /** Stops taking orders, waits (bounded) for the orders in flight to be recorded, then closes everything. */
   close(): Promise<void>;
 }
+
+/** How long the server waits for one answer of the API (the API check uses the same limit). */
+export const UPSTREAM_TIMEOUT_MS = 10_000;
 
 // Timings for the embedded sandbox: orders progress quickly, so a newcomer sees one finish.
 const SANDBOX_ORDER_TIMING = { pendingMs: 1_000, deliveryMs: 8_000 };
@@ -31,7 +51,7 @@ const SANDBOX_ORDER_TIMING = { pendingMs: 1_000, deliveryMs: 8_000 };
  * The sandbox is an optional dependency, loaded only in sandbox mode: a server for a real account neither starts
  * nor installs an HTTP server and its catalog (`npm install --omit=optional` leaves it out).
  */
-async function loadSandbox(): Promise<typeof import('@cappi-reseller/sandbox')> {
+export async function loadSandbox(): Promise<typeof import('@cappi-reseller/sandbox')> {
   try {
     return await import('@cappi-reseller/sandbox');
   } catch (error) {
@@ -61,52 +81,61 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
   }
   if (defaultKey !== undefined) log.addSecret(defaultKey);
 
-  const ledger = openLedger(config.ledgerPath, {
-    onLockLost: (reason) => log.info(`the order ledger's lock was lost: ${reason}`),
-  });
+  const { store: ledger, owner } = openServerLedger(config.ledger, log, (interrupted) =>
+    recoverAtStart(interrupted, log),
+  );
   const quotes = createQuoteSigner(config.quoteSecret);
-  // One order at a time: in this process (a queue), then across processes sharing the ledger (its lock).
-  const queue = createSerializer();
-  const serialize = <T>(task: () => Promise<T>): Promise<T> => queue(() => ledger.exclusive(task));
+  const inFlight = createInFlightOrders();
+  const scrub = (text: string) => redact(text, log.secrets());
   const accounts = new Map<string, Account>();
-  /** Open sessions per account id. */
+  /** Open sessions per account id, and the id of each key in use. */
   const sessions = new Map<string, number>();
+  const idOfKey = new Map<string, string>();
 
-  function accountFor(apiKey: string): Account {
-    const id = accountOf(apiKey);
+  function accountFor(apiKey: string, id: string): Account {
     let account = accounts.get(id);
-    if (account === undefined) {
-      // Created on first use: building a client touches the global fetch, and loading Node's fetch
-      // (undici) would add tens of milliseconds to every start, before any tool is called.
-      let client: ResellerClient | undefined;
-      let catalog: CatalogCache | undefined;
-      const clientFor = (): ResellerClient => {
-        client ??= createResellerClient({
-          apiKey,
-          ...(baseUrl === undefined ? {} : { baseUrl }),
-          // A tool call must answer well within the client's 60 s: shorter attempts, fewer and shorter waits.
-          timeoutMs: 10_000,
-          retries: config.retries,
-          maxRetryAfterMs: 5_000,
-          onRetry: (info) =>
-            log.info(
-              `retrying ${info.operation} (attempt ${info.attempt}) in ${info.delayMs} ms: ${info.error.message}`,
-            ),
+    if (account !== undefined) return account;
+    // Created on first use: building a client touches the global fetch, and loading Node's fetch (undici) would add
+    // tens of milliseconds to every start, before any tool is called.
+    let client: ResellerClient | undefined;
+    let catalog: CatalogCache | undefined;
+    let guard: OrderGuard | undefined;
+    const clientFor = (): ResellerClient => {
+      client ??= createResellerClient({
+        apiKey,
+        ...(baseUrl === undefined ? {} : { baseUrl }),
+        // A tool call must answer well within the client's 60 s: shorter attempts, fewer and shorter waits.
+        timeoutMs: UPSTREAM_TIMEOUT_MS,
+        retries: config.retries,
+        maxRetryAfterMs: 5_000,
+        onRetry: (info) =>
+          log.info(`retrying ${info.operation} (attempt ${info.attempt}) in ${info.delayMs} ms: ${info.error.message}`),
+      });
+      return client;
+    };
+    account = {
+      id,
+      get client() {
+        return clientFor();
+      },
+      get catalog() {
+        catalog ??= createCatalogCache(clientFor(), { ttlMs: config.catalogTtlMs });
+        return catalog;
+      },
+      get guard() {
+        guard ??= createOrderGuard({
+          ledger,
+          policy: config.policy,
+          account: id,
+          owner,
+          attemptOrder: (order) => clientFor().attemptOrder(order),
+          sandbox: config.sandbox,
+          scrub,
         });
-        return client;
-      };
-      account = {
-        id,
-        get client() {
-          return clientFor();
-        },
-        get catalog() {
-          catalog ??= createCatalogCache(clientFor(), { ttlMs: config.catalogTtlMs });
-          return catalog;
-        },
-      };
-      accounts.set(id, account);
-    }
+        return guard;
+      },
+    };
+    accounts.set(id, account);
     return account;
   }
 
@@ -114,17 +143,21 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
     defaultKey,
     baseUrl,
     sandboxUrl,
-    contextFor(apiKey) {
+    ledger,
+    inFlight,
+    async contextFor(apiKey) {
       log.addSecret(apiKey);
-      const account = accountFor(apiKey);
-      sessions.set(account.id, (sessions.get(account.id) ?? 0) + 1);
+      const id = idOfKey.get(apiKey) ?? (await accountFingerprint(apiKey));
+      idOfKey.set(apiKey, id);
+      const account = accountFor(apiKey, id);
+      sessions.set(id, (sessions.get(id) ?? 0) + 1);
       return {
         account,
         policy: config.policy,
         ledger,
         quotes,
         log,
-        serialize,
+        inFlight,
         sandbox: config.sandbox,
         secrets: () => log.secrets(),
         now: Date.now,
@@ -133,7 +166,8 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
       };
     },
     release(apiKey) {
-      const id = accountOf(apiKey);
+      const id = idOfKey.get(apiKey);
+      if (id === undefined) return;
       const open = (sessions.get(id) ?? 0) - 1;
       if (open > 0) {
         sessions.set(id, open);
@@ -142,11 +176,34 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
       sessions.delete(id);
       if (apiKey === defaultKey) return;
       accounts.delete(id);
+      idOfKey.delete(apiKey);
       log.removeSecret(apiKey);
     },
     async close() {
+      const pending = inFlight.size;
+      if (pending > 0) log.info(`waiting for ${pending} order(s) in flight to be recorded before stopping`);
+      if (!(await inFlight.drain())) {
+        log.info(
+          'stopping with an order still in flight: its ledger row stays "sending" and becomes "unknown" at the next start',
+        );
+      }
+      await ledger.close().catch(() => undefined);
       await stopSandbox?.();
-      if (config.ledgerIsTemporary) rmSync(dirname(config.ledgerPath), { recursive: true, force: true });
+      if (config.ledger.temporary) rmSync(dirname(config.ledger.location), { recursive: true, force: true });
     },
   };
+}
+
+/** Says, once at start, which orders a crashed or killed process left unrecorded: they count as possibly placed. */
+function recoverAtStart(interrupted: Awaited<ReturnType<typeof recoverInterrupted>>, log: Logger): void {
+  if (interrupted.length === 0) return;
+  const list = interrupted
+    .map(
+      (row) =>
+        `${row.quantity} × service ${row.serviceId} (${formatCents(row.priceCents)}, ${new Date(row.createdAt).toISOString()})`,
+    )
+    .join('; ');
+  log.info(
+    `${interrupted.length} order(s) were being sent when a server process ended: they may have been placed, are now recorded as "unknown" and count against the daily budget: ${list}. Check the balance and recent orders.`,
+  );
 }

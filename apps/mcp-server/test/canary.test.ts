@@ -108,8 +108,8 @@ describe('a key the API refuses', () => {
 });
 
 describe('after all of it', () => {
-  it('no answer, resource, ledger line or log line holds the key', () => {
-    server.ledger();
+  it('no answer, resource, ledger row or log line holds the key', async () => {
+    await server.ledger();
     expect(server.seen.length).toBeGreaterThan(operations.length * failures.length);
     for (const answer of server.seen) expect(leaks(answer)).toBe(false);
     expect(server.stderr()).toContain('retrying');

@@ -35,6 +35,10 @@ describe('starting', () => {
       '--daily-budget-usd',
       '--allow',
       '--ledger',
+      'doctor',
+      'doctor --json',
+      '--check-api',
+      'CAPPI_CHECK_API',
     ]) {
       expect(result.stdout).toContain(option);
     }

@@ -1,6 +1,12 @@
 // The spending guard, end to end: each limit through a spawned server, checked against what the sandbox
 // actually committed (an order refused must never reach it; an order placed must reach it exactly once).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { accountFingerprint } from '@cappi-reseller/core';
 import type { Sandbox } from '@cappi-reseller/sandbox';
+import { createPostgresDatabase } from '@cappi-reseller/test-services';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CANARY,
@@ -73,7 +79,9 @@ describe('daily budget', () => {
       const { placed } = await quoteAndOrder(first, { service_id: STEAM_LIKES, link: freshLink(), quantity: 100 });
       expect(placed.isError).toBeFalsy();
       const refused = await first.call('quote_order', { service_id: STEAM_LIKES, link: freshLink(), quantity: 100 });
-      expect(textOf(refused)).toContain('daily budget reached: 1.20 USD of 2.00 USD spent today (UTC), 0.80 USD left');
+      expect(textOf(refused)).toContain(
+        'daily budget reached: 1.20 USD of 2.00 USD spent or possibly spent today (UTC), 0.80 USD left',
+      );
       await first.close();
 
       const before = committed();
@@ -91,7 +99,7 @@ describe('daily budget', () => {
 });
 
 describe('a ledger shared by two server processes', () => {
-  it('places one order at a time across them: the budget holds when both order at once', async () => {
+  it('records each order before sending it: the budget holds when both order at once', async () => {
     const stateDir = tempDir();
     try {
       const args = ['--daily-budget-usd', '2']; // room for one order of 1.20 USD, not two
@@ -102,8 +110,8 @@ describe('a ledger shared by two server processes', () => {
       const [quoteA, quoteB] = await Promise.all(quotes);
       expect(quoteA?.isError).toBeFalsy();
       expect(quoteB?.isError).toBeFalsy();
-      // Each order takes 1 s at the API: without a lock across processes, both would pass the budget check
-      // before either is recorded.
+      // Each order takes 1 s at the API: unless an order is recorded before it is sent, in one transaction with the
+      // budget check, both would pass the check before either is recorded.
       sandbox.faults.inject({ kind: 'latency', ms: 1_000 }, { operation: 'RegisterOrder', times: 2 });
       const before = committed();
       const answers = await Promise.all([
@@ -116,7 +124,7 @@ describe('a ledger shared by two server processes', () => {
       expect(placed).toHaveLength(1);
       expect(refused.map(textOf)).toEqual([expect.stringContaining('daily budget')]);
       expect(committed()).toBe(before + 1);
-      expect(first.ledger()).toHaveLength(1);
+      expect(await first.ledger()).toHaveLength(1);
     } finally {
       removeDir(stateDir);
     }
@@ -129,7 +137,7 @@ describe('allow-list', () => {
     const tiktokOnly = await server({ args: ['--allow', 'TikTok'] });
     const refused = await tiktokOnly.call('quote_order', { service_id: STEAM_LIKES, link: freshLink(), quantity: 10 });
     expect(refused.isError).toBe(true);
-    expect(textOf(refused)).toContain(`service ${STEAM_LIKES} (${steam?.category}) is not on this server's allow-list`);
+    expect(textOf(refused)).toContain(`service ${STEAM_LIKES} (${steam?.category}) is not on the allow-list`);
 
     const byId = await server({ env: { CAPPI_ALLOW: `${STEAM_LIKES}` } });
     expect(
@@ -261,7 +269,7 @@ describe('confirmation by elicitation', () => {
     expect(textOf(placed)).toContain(`nothing was placed: ${sentence}`);
     expect(asking.elicitations).toHaveLength(1);
     expect(committed()).toBe(before);
-    expect(asking.ledger()).toEqual([]);
+    expect(await asking.ledger()).toEqual([]);
   });
 
   it('places nothing when accepted without the box ticked', async () => {
@@ -311,7 +319,12 @@ describe('an unknown outcome', () => {
     expect(textOf(placed)).toContain('the order may have been placed');
     expect(textOf(placed)).toContain('call get_balance: a drop of 0.60 USD from ');
     expect(committed()).toBe(before + 1); // sent exactly once, never retried
-    expect(orders.ledger().at(-1)).toMatchObject({ outcome: 'unknown', orderId: null, charge: 0.6, quantity: 50 });
+    expect((await orders.ledger()).at(-1)).toMatchObject({
+      status: 'unknown',
+      orderId: null,
+      priceCents: 60,
+      quantity: 50,
+    });
 
     const retry = await orders.call('register_order', { quote_id: quote.structuredContent?.quote_id });
     expect(textOf(retry)).toContain('an order whose outcome is unknown (it may have been placed) was sent');
@@ -320,3 +333,136 @@ describe('an unknown outcome', () => {
     expect(committed()).toBe(before + 1);
   });
 });
+
+describe('a damaged ledger', () => {
+  it.each([
+    ['a negative price', 'price_cents = -5', /row 1 has priceCents -5/],
+    ['a status the ledger never writes', "status = 'weird'", /row 1 has status "weird"/],
+  ])('with %s: the server refuses to quote or order, naming the database and the row', async (_what, damage, named) => {
+    const stateDir = tempDir();
+    try {
+      const orders = await server({ args: ['--allow-unquoted-orders'], stateDir });
+      const first = await orders.call('register_order', { service_id: STEAM_LIKES, link: freshLink(), quantity: 10 });
+      expect(first.isError).toBeFalsy();
+      // Damage the row as a broken disk or a careless hand would: past the schema's own checks.
+      const db = new DatabaseSync(join(stateDir, 'ledger.sqlite'));
+      db.exec('PRAGMA ignore_check_constraints = 1');
+      db.exec(`UPDATE ledger_rows SET ${damage} WHERE id = 1`);
+      db.close();
+      const before = committed();
+      const requests = sandbox.requests('RegisterOrder');
+      const quote = await orders.call('quote_order', { service_id: STEAM_LIKES, link: freshLink(), quantity: 10 });
+      const order = await orders.call('register_order', { service_id: STEAM_LIKES, link: freshLink(), quantity: 10 });
+      for (const answer of [quote, order]) {
+        expect(answer.isError).toBe(true);
+        expect(textOf(answer)).toMatch(/^nothing was (quoted|placed): the order ledger .*ledger\.sqlite is damaged: /);
+        expect(textOf(answer)).toMatch(named);
+      }
+      expect(committed()).toBe(before);
+      expect(sandbox.requests('RegisterOrder')).toBe(requests);
+    } finally {
+      removeDir(stateDir);
+    }
+  });
+});
+
+describe('an older JSON-lines ledger', () => {
+  it('is imported once at start: its orders count, its damaged lines are reported, the file stays', async () => {
+    const stateDir = tempDir();
+    try {
+      const account = await accountFingerprint(CANARY);
+      const now = new Date().toISOString();
+      const entry = (outcome: string, orderId: number | null, charge: unknown) =>
+        JSON.stringify({
+          time: now,
+          account,
+          outcome,
+          orderId,
+          serviceId: STEAM_LIKES,
+          serviceName: 'Steam Likes',
+          link: freshLink(),
+          quantity: 100,
+          charge,
+          currency: 'USD',
+        });
+      const lines = [
+        entry('placed', 111, 1.2),
+        'null',
+        entry('placed', 112, 'free'), // no numeric charge
+        entry('unknown', null, 0.6),
+        '{"time":"2030-01-01T00:', // a torn last line
+      ];
+      const old = join(stateDir, 'ledger.jsonl');
+      writeFileSync(old, `${lines.join('\n')}`);
+      const orders = await server({ args: ['--daily-budget-usd', '2.5'], stateDir });
+      const quote = await orders.call('quote_order', { service_id: STEAM_LIKES, link: freshLink(), quantity: 100 });
+      expect(textOf(quote)).toContain('daily budget reached: 1.80 USD of 2.50 USD');
+      expect(orders.stderr()).toMatch(/imported 2 order\(s\) of the older ledger .*ledger\.jsonl/);
+      expect(orders.stderr()).toMatch(/3 damaged line\(s\) not imported: line 2: .*; line 3: .*; line 5: /);
+      expect(readFileSync(old, 'utf8')).toBe(lines.join('\n'));
+      await orders.close();
+      // A second start does not import it again.
+      const again = await server({ args: ['--daily-budget-usd', '2.5'], stateDir });
+      const second = await again.call('quote_order', { service_id: STEAM_LIKES, link: freshLink(), quantity: 100 });
+      expect(textOf(second)).toContain('daily budget reached: 1.80 USD of 2.50 USD');
+      expect(again.stderr()).not.toContain('imported');
+    } finally {
+      removeDir(stateDir);
+    }
+  });
+});
+
+describe('a PostgreSQL ledger shared by two servers with separate state folders', () => {
+  it('holds one daily budget: two orders at once with room for one place exactly one', async () => {
+    const database = await createPostgresDatabase('cappi_mcp_guards');
+    const folders = [tempDir(), tempDir()];
+    try {
+      const args = ['--daily-budget-usd', '2', '--ledger', database.url];
+      const [first, second] = [
+        await server({ args, stateDir: folders[0] }),
+        await server({ args, stateDir: folders[1] }),
+      ];
+      const quotes = await Promise.all(
+        [first, second].map((s) =>
+          s.call('quote_order', { service_id: STEAM_LIKES, link: freshLink(), quantity: 100 }),
+        ),
+      );
+      sandbox.faults.inject({ kind: 'latency', ms: 1_000 }, { operation: 'RegisterOrder', times: 2 });
+      const before = committed();
+      const answers = await Promise.all([
+        first.call('register_order', { quote_id: quotes[0]?.structuredContent?.quote_id }),
+        second.call('register_order', { quote_id: quotes[1]?.structuredContent?.quote_id }),
+      ]);
+      sandbox.faults.clear();
+      expect(answers.filter((answer) => !answer.isError)).toHaveLength(1);
+      expect(answers.filter((answer) => answer.isError).map(textOf)).toEqual([
+        expect.stringContaining('daily budget reached'),
+      ]);
+      expect(committed()).toBe(before + 1);
+      expect(first.stderr()).toContain(`ledger postgres://`);
+      expect(leaks(JSON.stringify(await dumpTable(database.url)))).toBe(false);
+    } finally {
+      for (const folder of folders) removeDir(folder);
+      await database.drop();
+    }
+  });
+});
+
+/** Every row of the PostgreSQL ledger, as the database holds it. */
+async function dumpTable(url: string): Promise<unknown[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = await client.query(
+      "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')",
+    );
+    const rows: unknown[] = [];
+    for (const { table_schema: schema, table_name: table } of tables.rows) {
+      rows.push(...(await client.query(`SELECT * FROM "${schema}"."${table}"`)).rows);
+    }
+    expect(rows.length).toBeGreaterThan(0);
+    return rows;
+  } finally {
+    await client.end();
+  }
+}

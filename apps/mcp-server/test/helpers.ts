@@ -1,10 +1,12 @@
 // Drives the built server (bin/cappi-reseller-mcp.js) the way an AI client does: a spawned process and the
 // SDK's Client, against a real sandbox started here. Every answer and every stderr byte is kept, so tests
 // can check that the canary key never appears anywhere.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { accountFingerprint, type LedgerRow, parseLedgerRow } from '@cappi-reseller/core';
+import { openLedger } from '@cappi-reseller/ledger';
 import { type Sandbox, startSandbox } from '@cappi-reseller/sandbox';
 import { GroupStdioClientTransport } from '@cappi-reseller/test-processes/mcp';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -62,7 +64,8 @@ export interface Spawned {
   elicitations: string[];
   stderr(): string;
   call(name: string, args?: Record<string, unknown>, onprogress?: (progress: Progress) => void): Promise<ToolAnswer>;
-  ledger(): Record<string, unknown>[];
+  /** The rows of this server's ledger (state dir's ledger.sqlite) for its key, oldest first; their bytes go to `seen`. */
+  ledger(): Promise<LedgerRow[]>;
   close(): Promise<void>;
 }
 
@@ -121,23 +124,34 @@ export async function spawnServer(options: SpawnOptions): Promise<Spawned> {
       return result;
     },
     ledger() {
-      let text = '';
-      try {
-        text = readFileSync(join(stateDir, 'ledger.jsonl'), 'utf8');
-      } catch {
-        return [];
-      }
-      seen.push(text);
-      return text
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      return readLedger(join(stateDir, 'ledger.sqlite'), options.apiKey ?? CANARY, seen);
     },
     async close() {
       await client.close();
       if (ownsStateDir) removeDir(stateDir);
     },
   };
+}
+
+/**
+ * The rows of a ledger database for one key, oldest first, each checked by core's parseLedgerRow. The raw bytes of
+ * the database files (and their JSON) are added to `seen`, so canary checks cover the ledger too.
+ */
+export async function readLedger(path: string, apiKey: string, seen?: string[]): Promise<LedgerRow[]> {
+  if (!existsSync(path)) return [];
+  for (const file of [path, `${path}-wal`]) {
+    if (existsSync(file)) seen?.push(readFileSync(file).toString('latin1'));
+  }
+  const store = await openLedger(path);
+  try {
+    const rows = (await store.recentRows(await accountFingerprint(apiKey), 100_000)).map((row) =>
+      parseLedgerRow(row, path),
+    );
+    seen?.push(JSON.stringify(rows));
+    return rows.reverse();
+  } finally {
+    await store.close();
+  }
 }
 
 /** Quotes and places an order; returns both answers. */

@@ -179,6 +179,30 @@ describe('Streamable HTTP with a key per session', () => {
     }
   });
 
+  it("binds a quote to the key it was made with: a quote of one session places nothing in another key's session", async () => {
+    const first = await connect(server.url, { 'X-Cappi-Api-Key': CANARY });
+    const second = await connect(server.url, { 'X-Cappi-Api-Key': OTHER_KEY });
+    try {
+      const quote = await call(first.client, 'quote_order', {
+        service_id: STEAM_LIKES,
+        link: `${LINK}&http=other-key`,
+        quantity: 20,
+      });
+      expect(quote.isError).toBeFalsy();
+      const before = { canary: sandbox.orders(CANARY).length, other: sandbox.orders(OTHER_KEY).length };
+      const requests = sandbox.requests('RegisterOrder');
+      const stolen = await call(second.client, 'register_order', { quote_id: quote.structuredContent?.quote_id });
+      expect(stolen.isError).toBe(true);
+      expect(textOf(stolen)).toContain('this quote was made for another API key; nothing was placed');
+      expect(sandbox.requests('RegisterOrder')).toBe(requests);
+      expect(sandbox.orders(OTHER_KEY).length).toBe(before.other);
+      expect(sandbox.orders(CANARY).length).toBe(before.canary);
+    } finally {
+      await first.client.close();
+      await second.client.close();
+    }
+  });
+
   it('refuses a session without a key, and a key in the URL', async () => {
     const none = await rawInitialize(server.url, {});
     expect(none.status).toBe(401);

@@ -196,13 +196,13 @@ describe('register_order and get_order_status', () => {
     expect(placed.structuredContent).toMatchObject({ charge: 0.6, currency: 'USD', quantity: 50, link });
     expect(sandbox.orders().filter((order) => order.orderId === orderId)).toHaveLength(1);
     expect(sandbox.balanceOf(CANARY)).toBeCloseTo(balance - 0.6, 2);
-    expect(server.ledger().at(-1)).toMatchObject({
+    expect((await server.ledger()).at(-1)).toMatchObject({
       orderId,
-      outcome: 'placed',
+      status: 'placed',
       serviceId: STEAM_LIKES,
       link,
       quantity: 50,
-      charge: 0.6,
+      priceCents: 60,
     });
 
     const progress: Progress[] = [];
@@ -273,7 +273,7 @@ describe('resources', () => {
   });
 
   it('reads an order through the order template, and lists the orders placed', async () => {
-    const orderId = server.ledger().at(-1)?.orderId as number;
+    const orderId = (await server.ledger()).at(-1)?.orderId as number;
     const { resourceTemplates } = await server.client.listResourceTemplates();
     expect(resourceTemplates.map((template) => template.uriTemplate)).toContain('cappi://orders/{orderId}');
     const { resources } = await server.client.listResources();
@@ -285,8 +285,8 @@ describe('resources', () => {
 });
 
 describe('the key', () => {
-  it('appears in no answer, resource, ledger line or stderr output', () => {
-    server.ledger();
+  it('appears in no answer, resource, ledger row or stderr output', async () => {
+    await server.ledger();
     expect(server.seen.length).toBeGreaterThan(10);
     for (const answer of server.seen) expect(leaks(answer)).toBe(false);
     expect(server.stderr()).toContain('ready on stdio');

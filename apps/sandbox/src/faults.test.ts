@@ -50,6 +50,20 @@ describe('fault injection', () => {
     });
   });
 
+  test('a 5xx with afterCommit answers the error after the order was placed and paid for', async () => {
+    await withSandbox({}, async (sandbox) => {
+      sandbox.faults.inject({ kind: 'status', status: 500, afterCommit: true }, { operation: 'RegisterOrder' });
+      const response = await call(sandbox, '/RegisterOrder', order);
+      expect(response.status).toBe(500);
+      expect(response.json()).toMatchObject({ status: 500 });
+      expect(sandbox.orders()).toHaveLength(1);
+      expect(sandbox.balanceOf(sandbox.key)).toBeLessThan(100);
+      expect(() => sandbox.faults.inject({ kind: 'status', status: 500, afterCommit: 'yes' } as never)).toThrow(
+        /afterCommit/,
+      );
+    });
+  });
+
   test('malformed sends 200 with a body that is not JSON, after the operation ran', async () => {
     await withSandbox({}, async (sandbox) => {
       sandbox.faults.inject({ kind: 'malformed' }, { operation: 'RegisterOrder' });

@@ -3,13 +3,58 @@ import { OPERATION_NAMES, type OperationName } from './types.js';
 
 export type Fault =
   | { kind: 'latency'; ms: number }
-  | { kind: 'status'; status: 500 | 502 | 503 | 504; retryAfterSeconds?: number }
+  /**
+   * Answer with a server error. With `afterCommit`, the operation runs first (an order is placed and paid for) and
+   * the error is sent instead of its answer: what an ASP.NET service does when a later step fails.
+   */
+  | { kind: 'status'; status: 500 | 502 | 503 | 504; retryAfterSeconds?: number; afterCommit?: boolean }
   | { kind: 'rate_limit'; retryAfterSeconds: number }
   | { kind: 'malformed' }
   | { kind: 'drop_before' }
-  | { kind: 'drop_after' };
+  | { kind: 'drop_after' }
+  | Drift;
+
+/**
+ * An API that answers otherwise than the contract says, as the real one might: for the API check's tests (and for
+ * seeing what a client does with such an answer). Answers under a drift are exempt from contract validation.
+ */
+export type Drift =
+  /** ServicesList lists every service without `rate`, as the vendor's example does. */
+  | { kind: 'rate_missing' }
+  /** ServicesList sends every `rate` as a string ("0.012"). */
+  | { kind: 'rate_as_string' }
+  /** The field `from` of the answer (of each entry, for a list) is sent as `to`. */
+  | { kind: 'rename_field'; from: string; to: string }
+  /** An error answer (4xx) is sent as HTTP 200 with `{ "error": "<what the problem said>" }`. */
+  | { kind: 'error_as_200' }
+  /**
+   * HTTP 302 to a login page, the operation not run, as ASP.NET cookie authentication answers: its ReturnUrl holds
+   * the path and query asked for, key included (the one answer that echoes the key: a client must neither follow
+   * nor show it).
+   */
+  | { kind: 'login_redirect' }
+  /** An HTML error page (IIS style) with `status`, default 500, the operation not run. */
+  | { kind: 'html_error'; status?: 200 | 500 | 502 | 503 };
+
+export const DRIFT_KINDS: ReadonlySet<Fault['kind']> = new Set([
+  'rate_missing',
+  'rate_as_string',
+  'rename_field',
+  'error_as_200',
+  'login_redirect',
+  'html_error',
+]);
 
 const SERVER_STATUSES = [500, 502, 503, 504] as const;
+const HTML_ERROR_STATUSES = [200, 500, 502, 503] as const;
+const FIELD_NAME = /^[A-Za-z_$][\w$]{0,63}$/;
+
+function fieldName(value: unknown, what: string): string {
+  if (typeof value !== 'string' || !FIELD_NAME.test(value)) {
+    throw new TypeError(`${what} must be a field name (letters, digits, _), got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -33,11 +78,18 @@ export function parseFault(value: unknown): Fault {
       if (status === undefined) {
         throw new TypeError(`status fault "status" must be one of ${SERVER_STATUSES.join(', ')}, got ${value.status}`);
       }
-      if (value.retryAfterSeconds === undefined) return { kind: 'status', status };
+      if (value.afterCommit !== undefined && typeof value.afterCommit !== 'boolean') {
+        throw new TypeError(
+          `status fault "afterCommit" must be true or false, got ${JSON.stringify(value.afterCommit)}`,
+        );
+      }
       return {
         kind: 'status',
         status,
-        retryAfterSeconds: nonNegativeInteger(value.retryAfterSeconds, 'status fault "retryAfterSeconds"'),
+        ...(value.retryAfterSeconds === undefined
+          ? {}
+          : { retryAfterSeconds: nonNegativeInteger(value.retryAfterSeconds, 'status fault "retryAfterSeconds"') }),
+        ...(value.afterCommit === true ? { afterCommit: true } : {}),
       };
     }
     case 'rate_limit':
@@ -48,10 +100,31 @@ export function parseFault(value: unknown): Fault {
     case 'malformed':
     case 'drop_before':
     case 'drop_after':
+    case 'rate_missing':
+    case 'rate_as_string':
+    case 'error_as_200':
+    case 'login_redirect':
       return { kind: value.kind };
+    case 'rename_field':
+      return {
+        kind: 'rename_field',
+        from: fieldName(value.from, 'rename_field "from"'),
+        to: fieldName(value.to, 'rename_field "to"'),
+      };
+    case 'html_error': {
+      if (value.status === undefined) return { kind: 'html_error' };
+      const status = HTML_ERROR_STATUSES.find((candidate) => candidate === value.status);
+      if (status === undefined) {
+        throw new TypeError(
+          `html_error "status" must be one of ${HTML_ERROR_STATUSES.join(', ')}, got ${value.status}`,
+        );
+      }
+      return { kind: 'html_error', status };
+    }
     default:
       throw new TypeError(
-        `unknown fault kind ${JSON.stringify(value.kind)}: use latency, status, rate_limit, malformed, drop_before or drop_after`,
+        `unknown fault kind ${JSON.stringify(value.kind)}: use latency, status, rate_limit, malformed, drop_before, drop_after, ` +
+          'rate_missing, rate_as_string, rename_field, error_as_200, login_redirect or html_error',
       );
   }
 }

@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Binder, type Query, queryValue } from './binding.js';
 import { OPERATION_ROUTES, type ResponseValidator } from './contract.js';
-import type { Fault, FaultController } from './faults.js';
+import { type Answer, applyBodyDrift, htmlErrorPage, LOGIN_REDIRECT_PAGE, loginRedirectLocation } from './drifts.js';
+import { DRIFT_KINDS, type Fault, type FaultController } from './faults.js';
 import { PROBLEM_CONTENT_TYPE, type ProblemDetails, problem, validationProblem } from './problems.js';
 import type { Account, State } from './state.js';
 import type { OperationName } from './types.js';
@@ -15,6 +16,7 @@ declare module 'fastify' {
 }
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
 
 export interface RouteContext {
   state: State;
@@ -24,12 +26,6 @@ export interface RouteContext {
   /** Called with every response to an operation that is not deliberately broken; undefined when not validating. */
   validate: ResponseValidator | undefined;
   recordViolations(violations: string[]): void;
-}
-
-/** What the handler of an operation answers, before any fault changes it. */
-interface Answer {
-  status: number;
-  body: unknown;
 }
 
 function sendProblem(reply: FastifyReply, body: ProblemDetails, retryAfterSeconds?: number): FastifyReply {
@@ -105,6 +101,7 @@ export function registerOperationRoutes(app: FastifyInstance, context: RouteCont
             dropConnection(request, reply);
             return reply;
           case 'status':
+            if (fault.afterCommit === true) return; // the handler runs the operation first
             return sendProblem(reply, problem(fault.status), fault.retryAfterSeconds);
           case 'rate_limit':
             return sendProblem(
@@ -115,15 +112,31 @@ export function registerOperationRoutes(app: FastifyInstance, context: RouteCont
               ),
               fault.retryAfterSeconds,
             );
+          case 'login_redirect':
+            return reply
+              .code(302)
+              .header('location', loginRedirectLocation(request.url))
+              .type(HTML_CONTENT_TYPE)
+              .send(LOGIN_REDIRECT_PAGE);
+          case 'html_error': {
+            const status = fault.status ?? 500;
+            return reply.code(status).type(HTML_CONTENT_TYPE).send(htmlErrorPage(status));
+          }
           default:
             return;
         }
       },
       async handler(request, reply) {
         const account = authenticated(request);
-        const answer: Answer =
-          'key' in account ? handlers[operation](account, request.query as Query) : { status: 401, body: account };
         const fault = faultOf.get(request);
+        const answer: Answer = applyBodyDrift(
+          fault,
+          'key' in account ? handlers[operation](account, request.query as Query) : { status: 401, body: account },
+        );
+        if (fault?.kind === 'status') {
+          // afterCommit: the operation ran (an order may now exist and be paid for), then a later step failed.
+          return sendProblem(reply, problem(fault.status), fault.retryAfterSeconds);
+        }
         if (fault?.kind === 'drop_after') {
           // The operation ran (an order may now exist and be paid for) but the client never hears of it.
           dropConnection(request, reply);
@@ -148,7 +161,10 @@ export function registerOperationRoutes(app: FastifyInstance, context: RouteCont
     app.addHook('onSend', async (request, reply, payload) => {
       const operation = request.routeOptions.config.operation;
       const fault = faultOf.get(request);
-      if (!operation || fault?.kind === 'malformed') return payload;
+      // Deliberately broken answers are exempt: a malformed body, and the drifts (answers unlike the contract's).
+      if (!operation || fault?.kind === 'malformed' || (fault !== undefined && DRIFT_KINDS.has(fault.kind))) {
+        return payload;
+      }
       const status = reply.statusCode;
       const retryAfter = reply.getHeader('retry-after');
       const contentType = reply.getHeader('content-type');

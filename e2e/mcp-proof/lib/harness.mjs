@@ -4,7 +4,7 @@
 // SDK resolves from this package's dependencies.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -56,13 +56,16 @@ export function removeDir(dir) {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** The ledger the server wrote in stateDir, as text ('' when there is none). */
+/**
+ * The raw bytes of the ledger database the server wrote in stateDir (SQLite file and its write-ahead log), as text
+ * for canary scans ('' when there is none). Rows are read with readLedger (apps/mcp-server/test/helpers.ts).
+ */
 export function ledgerText(stateDir) {
-  try {
-    return readFileSync(join(stateDir, 'ledger.jsonl'), 'utf8');
-  } catch {
-    return '';
-  }
+  const path = join(stateDir, 'ledger.sqlite');
+  return [path, `${path}-wal`]
+    .filter((file) => existsSync(file))
+    .map((file) => readFileSync(file).toString('latin1'))
+    .join('\n');
 }
 
 /** Resident set size of a process, in KiB, read from /proc (Linux). */

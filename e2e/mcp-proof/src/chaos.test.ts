@@ -2,9 +2,11 @@
 // 429 with Retry-After, latency, cut-off bodies, connections dropped before or after handling). Reads must succeed
 // within the retry budget, the process must survive, orders placed meanwhile must never be sent twice, and a canary
 // key must appear nowhere: not in a tool result, not on stderr, not in the ledger.
+import { join } from 'node:path';
 import { type Sandbox, startSandbox } from '@cappi-reseller/sandbox';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readLedger } from '../../../apps/mcp-server/test/helpers.js';
 import { isAlive, keyForms, makeCanaryKey, pool, spawnStdio, summarize, textOf } from '../lib/harness.mjs';
 import { report, round } from './figures.js';
 
@@ -181,22 +183,18 @@ describe('1,000 read tool calls with 30% of upstream requests failing', () => {
     expect(server.stderr()).not.toMatch(/\n\s+at |uncaught|unhandled/i);
   });
 
-  it('never sends an order twice: every committed order is in the ledger as placed or unknown', () => {
-    const ledger = server
-      .ledger()
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => JSON.parse(line) as { outcome: string; orderId: number | null });
+  it('never sends an order twice: every committed order is in the ledger as placed or unknown', async () => {
+    const ledger = await readLedger(join(server.stateDir, 'ledger.sqlite'), canary.key);
     const committed = sandbox.orders(canary.key);
-    const placedInLedger = ledger.filter((entry) => entry.outcome === 'placed');
-    const unknownInLedger = ledger.filter((entry) => entry.outcome === 'unknown');
+    const placedInLedger = ledger.filter((row) => row.status === 'placed');
+    const unknownInLedger = ledger.filter((row) => row.status === 'unknown');
     expect(orders.registerCalls).toBeGreaterThan(0);
     // One RegisterOrder request at most per register_order call (3 placed before the chaos, then the others).
     expect(sandbox.requests('RegisterOrder')).toBeLessThanOrEqual(3 + orders.registerCalls);
     expect(placedInLedger).toHaveLength(3 + orders.placed.length);
     expect(unknownInLedger).toHaveLength(orders.unknown);
     const committedIds = new Set(committed.map((order) => order.orderId));
-    for (const entry of placedInLedger) expect(committedIds.has(entry.orderId as number)).toBe(true);
+    for (const row of placedInLedger) expect(committedIds.has(row.orderId as number)).toBe(true);
     // An order the sandbox committed without a definite answer is one the ledger holds as "unknown".
     expect(committed.length).toBeGreaterThanOrEqual(placedInLedger.length);
     expect(committed.length).toBeLessThanOrEqual(placedInLedger.length + unknownInLedger.length);
@@ -220,7 +218,7 @@ describe('1,000 read tool calls with 30% of upstream requests failing', () => {
       command: 'pnpm --filter @cappi-reseller/mcp-proof exec vitest run src/chaos.test.ts',
       toolResultsScanned: seen.length,
       stderrChars: places.stderr.length,
-      ledgerLines: places.ledger.split('\n').filter((line) => line !== '').length,
+      ledgerBytes: places.ledger.length,
       formsSearched: forms.length,
       leaks: leaks.length,
     });

@@ -100,7 +100,7 @@ it(
             ...(env as Record<string, string>),
             CAPPI_API_KEY: sandbox.key,
             CAPPI_BASE_URL: sandbox.url,
-            CAPPI_LEDGER: join(folder, 'ledger.jsonl'),
+            CAPPI_LEDGER: join(folder, 'ledger.sqlite'),
           },
         }),
       );

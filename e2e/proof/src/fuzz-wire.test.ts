@@ -4,11 +4,12 @@
 // or a redirect. 10,000 responses per operation, one request each (retries 0). What must hold:
 // - nothing but a ResellerError is thrown, and the client sends exactly one request per call;
 // - a read succeeds only on a 2xx whose body has the contract's shape, and returns exactly that body;
-// - RegisterOrder succeeds only on a 2xx `success: true` with an order id; an answer it cannot read, a dropped
-//   connection or a gateway's 502/504 is an UnknownOutcomeError ("may have been placed"); a readable refusal or an
-//   error status of the service itself is a definite error, never "unknown";
+// - RegisterOrder succeeds only on a 2xx `success: true` with a usable order id (a whole number from 1); an answer it
+//   cannot read, a dropped connection or any 5xx is an UnknownOutcomeError ("may have been placed": a service can fail
+//   after committing, a gateway answers without knowing); a readable refusal or a 3xx/4xx is a definite error, never
+//   "unknown" (core's classifyOrderAttempt);
 // - errors map statuses as documented (401/403 authentication, 404 not found, 429 rate limited with its Retry-After,
-//   408/5xx server, 400/422 invalid request);
+//   408/5xx server for reads, 400/422 invalid request);
 // - the key, echoed by the server, never shows up in an error.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -370,7 +371,7 @@ describe('fuzz: responses of every shape from a loopback server', () => {
         const answered = plan.mode !== 'drop'; // the status line arrived
         const complete = plan.mode === 'answer'; // and the whole body
         const ok = plan.status >= 200 && plan.status < 300;
-        const gateway = plan.status === 502 || plan.status === 504;
+        const serverError = plan.status >= 500;
         const body = complete ? sentJson() : undefined;
         const shaped = body !== undefined && contractShape[operation](body);
         outcomes.push(error === undefined ? 'resolved' : error.code);
@@ -393,7 +394,9 @@ describe('fuzz: responses of every shape from a loopback server', () => {
         }
         if (operation === 'RegisterOrder') {
           const result = body as Record<string, unknown> | undefined;
-          if (!answered || (ok && !complete) || (ok && !shaped) || (answered && gateway)) {
+          const orderId = result?.orderId;
+          const usableId = typeof orderId === 'number' && Number.isSafeInteger(orderId) && orderId >= 1;
+          if (!answered || (ok && !complete) || (ok && !shaped) || serverError) {
             // The request left and no answer it can act on came back: "the order may have been placed".
             expect(error).toBeInstanceOf(UnknownOutcomeError);
           } else if (ok && result?.success === false) {
@@ -401,17 +404,17 @@ describe('fuzz: responses of every shape from a loopback server', () => {
               result.insufficientFunds === true ? InsufficientFundsError : InvalidRequestError,
             );
           } else if (ok) {
-            // success: true without an order id: nothing to act on, the outcome is unknown
-            expect(result?.orderId === undefined || result?.orderId === null).toBe(true);
+            // success: true without a usable order id: nothing to act on, the outcome is unknown
+            expect(usableId).toBe(false);
             expect(error).toBeInstanceOf(UnknownOutcomeError);
           } else {
-            // An error status of the service itself (even with its body cut): definite, nothing was placed.
+            // A 3xx or 4xx of the service itself (even with its body cut): definite, nothing was placed.
             expect(error).not.toBeInstanceOf(UnknownOutcomeError);
           }
         } else if (complete && ok && shaped) {
           throw new Error(`a valid ${operation} answer was refused: ${error.message}`);
         }
-        if (answered && !ok && !(operation === 'RegisterOrder' && gateway)) {
+        if (answered && !ok && !(operation === 'RegisterOrder' && serverError)) {
           // Error statuses map as documented.
           const expected = classFor(plan.status);
           if (expected !== undefined) expect(error).toBeInstanceOf(expected);

@@ -30,6 +30,7 @@ const publintBin = join(publintDir, JSON.parse(readFileSync(join(publintDir, 'pa
 /** The packages that must be published: a check fails if one goes missing or turns private. */
 export const EXPECTED_PUBLISHED = [
   '@cappi-reseller/core',
+  '@cappi-reseller/ledger',
   '@cappi-reseller/sandbox',
   '@cappi-reseller/mcp-server',
   'n8n-nodes-cappi-reseller',

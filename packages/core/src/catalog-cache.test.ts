@@ -36,6 +36,28 @@ describe('createCatalogCache', () => {
     expect(sandbox.requests('ServicesList')).toBe(before + 2);
   });
 
+  it('refresh() fetches now, within the ttl, and serves the new rates from then on', async () => {
+    const cache = createCatalogCache(client, { ttlMs: 3_600_000 });
+    const first = await cache.get();
+    const target = first.find((service) => service.rate !== undefined) as (typeof first)[number];
+    const original = sandbox.catalog();
+    try {
+      sandbox.setCatalog(
+        original.map((service) =>
+          service.service === target.service ? { ...service, rate: (service.rate ?? 0) * 10 } : service,
+        ),
+      );
+      expect((await cache.get()).find((s) => s.service === target.service)?.rate).toBe(target.rate); // cached
+      const before = sandbox.requests('ServicesList');
+      const fresh = await cache.refresh();
+      expect(sandbox.requests('ServicesList')).toBe(before + 1);
+      expect(fresh.find((s) => s.service === target.service)?.rate).toBe((target.rate ?? 0) * 10);
+      expect((await cache.getService(target.service))?.rate).toBe((target.rate ?? 0) * 10);
+    } finally {
+      sandbox.setCatalog(original);
+    }
+  });
+
   it('shares one fetch between concurrent callers', async () => {
     const cache = createCatalogCache(client);
     const before = sandbox.requests('ServicesList');

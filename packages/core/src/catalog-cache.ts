@@ -13,6 +13,11 @@ export interface CatalogCache {
   /** The catalog, fetched at most once per ttlMs; concurrent callers share one fetch. */
   get(options?: { signal?: AbortSignal }): Promise<Service[]>;
   getService(serviceId: number, options?: { signal?: AbortSignal }): Promise<Service | undefined>;
+  /**
+   * Fetches the catalog now, whatever the cached copy's age, and keeps it: for the final price check of an order,
+   * which must see a rate that changed a moment ago.
+   */
+  refresh(options?: { signal?: AbortSignal }): Promise<Service[]>;
   /** Forgets the catalog: the next get() fetches it again. */
   invalidate(): void;
 }
@@ -29,9 +34,10 @@ export function createCatalogCache(
   // Bumped by invalidate(), so a fetch that started before it does not fill the cache afterwards.
   let generation = 0;
 
-  function load(): Promise<NonNullable<typeof cached>> {
-    if (cached !== undefined && now() - cached.fetchedAt < ttlMs) return Promise.resolve(cached);
-    if (inFlight === undefined) {
+  function load(fresh = false): Promise<NonNullable<typeof cached>> {
+    if (!fresh && cached !== undefined && now() - cached.fetchedAt < ttlMs) return Promise.resolve(cached);
+    if (fresh) generation += 1; // a fetch that started earlier may hold the old rates: neither kept nor shared
+    if (fresh || inFlight === undefined) {
       const startedIn = generation;
       const fetching = client.listServices().then((services) => {
         const entry = { services, byId: new Map(services.map((s) => [s.service, s])), fetchedAt: now() };
@@ -53,6 +59,9 @@ export function createCatalogCache(
     },
     async getService(serviceId, getOptions = {}) {
       return (await untilAborted(load(), getOptions.signal)).byId.get(serviceId);
+    },
+    async refresh(refreshOptions = {}) {
+      return (await untilAborted(load(true), refreshOptions.signal)).services;
     },
     invalidate() {
       generation += 1;

@@ -1,18 +1,24 @@
 import createClient from 'openapi-fetch';
-import { errorFromRefusal, InvalidRequestError, InvalidResponseError } from './domain/errors.js';
-import { parseBalance, parseOrderStatus, parseRegisterOrderResult, parseServices } from './domain/responses.js';
+import { InvalidRequestError, isResellerError } from './domain/errors.js';
+import type { OrderOutcome } from './domain/order-outcome.js';
+import { parseBalance, parseOrderStatus, parseServices } from './domain/responses.js';
 import {
   type Balance,
   DEFAULT_BASE_URL,
   type OrderRequest,
   type OrderStatus,
   type RegisteredOrder,
-  type RegisterOrderResult,
   type Service,
 } from './domain/types.js';
 import { validateOrderId, validateOrderInput } from './domain/validate.js';
 import type { paths } from './generated/schema.js';
-import { createTransport, type RetryInfo } from './transport.js';
+import {
+  createTransport,
+  type RawExchange,
+  type RawRequest,
+  type RetryInfo,
+  type TransportSettings,
+} from './transport.js';
 
 export interface ResellerClientOptions {
   /** The API key of the Cappi account. Kept out of every URL, error and log line this package produces. */
@@ -45,8 +51,17 @@ export interface ResellerClient {
   getBalance(options?: RequestOptions): Promise<Balance>;
   listServices(options?: RequestOptions): Promise<Service[]>;
   getOrderStatus(orderId: number, options?: RequestOptions): Promise<OrderStatus>;
-  /** Places an order, paid from the balance. Sent at most once, never retried. */
+  /**
+   * Places an order, paid from the balance. Sent at most once, never retried. Throws when it was not placed; throws
+   * UnknownOutcomeError ("may have been placed") when that cannot be known.
+   */
   registerOrder(order: OrderRequest, options?: RequestOptions): Promise<RegisteredOrder>;
+  /**
+   * The same single attempt as registerOrder, but its outcome is returned, never thrown: `placed` (with the order
+   * id), `not_placed` (nothing reached the API, the order was invalid or could not be sent), `refused` (the API said
+   * no) or `unknown` (it may have been placed: never retry it). For code that records every attempt (a ledger).
+   */
+  attemptOrder(order: OrderRequest, options?: RequestOptions): Promise<OrderOutcome>;
 }
 
 /**
@@ -56,7 +71,7 @@ export interface ResellerClient {
 export function createResellerClient(options: ResellerClientOptions): ResellerClient {
   const apiKey = checkApiKey(options.apiKey);
   const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
-  const transport = createTransport({
+  const settings: TransportSettings = {
     apiKey,
     baseUrl,
     timeoutMs: positive('timeoutMs', options.timeoutMs, 15_000),
@@ -67,11 +82,26 @@ export function createResellerClient(options: ResellerClientOptions): ResellerCl
     maxRetryDelayMs: positive('maxRetryDelayMs', options.maxRetryDelayMs, 10_000),
     maxRetryAfterMs: positive('maxRetryAfterMs', options.maxRetryAfterMs, 30_000),
     random: Math.random,
-  });
+  };
+  const transport = createTransport(settings);
   // The openapi-fetch client builds key-less requests; the transport hands each one the fetch that adds the key.
   const api = createClient<paths>({ baseUrl });
 
-  return Object.freeze({
+  async function attemptOrder(order: OrderRequest, request: RequestOptions = {}): Promise<OrderOutcome> {
+    let checked: OrderRequest;
+    try {
+      checked = validateOrderInput(order);
+    } catch (error) {
+      if (!isResellerError(error)) throw error;
+      return { kind: 'not_placed', error };
+    }
+    return transport.attemptOrder((init) => api.POST('/RegisterOrder', { ...init, params: { query: checked } }), {
+      ...request,
+      order: checked,
+    });
+  }
+
+  const client: ResellerClient = Object.freeze({
     baseUrl,
     getBalance(request: RequestOptions = {}) {
       return transport.read('Balance', (init) => api.GET('/Balance', init), parseBalance, request);
@@ -89,29 +119,33 @@ export function createResellerClient(options: ResellerClientOptions): ResellerCl
       );
     },
     async registerOrder(order: OrderRequest, request: RequestOptions = {}): Promise<RegisteredOrder> {
-      const checked = validateOrderInput(order);
-      const result = await transport.sendOnce(
-        'RegisterOrder',
-        (init) => api.POST('/RegisterOrder', { ...init, params: { query: checked } }),
-        parseRegistration,
-        { ...request, order: checked },
-      );
-      // The refusal's text is the API's own and could echo the key: scrub it like every other error.
-      if (!result.success) throw transport.sanitize(errorFromRefusal(result, { order: checked }));
-      return { orderId: result.orderId as number, success: true, insufficientFunds: false, error: null };
+      const outcome = await attemptOrder(validateOrderInput(order), request);
+      if (outcome.kind !== 'placed') throw outcome.error;
+      return { orderId: outcome.orderId, success: true, insufficientFunds: false, error: null };
     },
+    attemptOrder,
   });
+  rawAccess.set(client, {
+    timeoutMs: settings.timeoutMs,
+    exchange: transport.exchangeRaw,
+    // The same transport with another key (the API check's deliberately wrong one): the key is still added in one place.
+    exchangeWithKey: (otherKey) => createTransport({ ...settings, apiKey: otherKey }).exchangeRaw,
+  });
+  return client;
 }
 
-/** A registration must carry its order id: "success" without one is an answer we cannot act on. */
-function parseRegistration(data: unknown): RegisterOrderResult {
-  const result = parseRegisterOrderResult(data);
-  if (result.success && typeof result.orderId !== 'number') {
-    throw new InvalidResponseError('the API answered RegisterOrder with success but without an order id', {
-      operation: 'RegisterOrder',
-    });
-  }
-  return result;
+/** Raw exchanges through a client's transport, for checkApi; not part of the public API. */
+export interface RawAccess {
+  timeoutMs: number;
+  exchange(request: RawRequest): Promise<RawExchange>;
+  exchangeWithKey(apiKey: string): (request: RawRequest) => Promise<RawExchange>;
+}
+
+const rawAccess = new WeakMap<ResellerClient, RawAccess>();
+
+/** The raw access of a client made by createResellerClient (undefined for any other object). */
+export function rawAccessOf(client: ResellerClient): RawAccess | undefined {
+  return rawAccess.get(client);
 }
 
 function checkApiKey(apiKey: unknown): string {

@@ -4,7 +4,7 @@ import { createTransport } from './transport.js';
 
 const order = { serviceId: 1, link: 'https://example.com/post/1', quantity: 10 };
 
-describe('sendOnce', () => {
+describe('attemptOrder', () => {
   it('reports a request that failed before it was handed to fetch as not sent (no "may have been placed")', async () => {
     let fetched = 0;
     const transport = createTransport({
@@ -26,14 +26,9 @@ describe('sendOnce', () => {
     const building = async () => {
       throw new URIError('URI malformed');
     };
-    const error = await transport
-      .sendOnce('RegisterOrder', building, (data) => data, { order })
-      .then(
-        () => {
-          throw new Error('expected the request to fail');
-        },
-        (thrown: unknown) => thrown as Error,
-      );
+    const outcome = await transport.attemptOrder(building, { order });
+    if (outcome.kind !== 'not_placed') throw new Error(`expected not_placed, got ${outcome.kind}`);
+    const { error } = outcome;
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect(error.message).toBe('the RegisterOrder request could not be built: URI malformed');
     expect(fetched).toBe(0);

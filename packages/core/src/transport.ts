@@ -1,3 +1,4 @@
+import type { ApiCheckExchange } from './domain/api-check.js';
 import {
   AbortedError,
   ConnectionError,
@@ -7,9 +8,8 @@ import {
   isResellerError,
   type ResellerError,
   TimeoutError,
-  UnknownOutcomeError,
-  unknownOutcomeMessage,
 } from './domain/errors.js';
+import { classifyOrderAttempt, isNotSentCode, type OrderAttempt, type OrderOutcome } from './domain/order-outcome.js';
 import { redact, redactUrl } from './domain/redact.js';
 import type { OperationName, OrderRequest } from './domain/types.js';
 
@@ -51,39 +51,23 @@ export type Exchange = (init: {
 
 type Outcome =
   | { kind: 'answer'; data: unknown }
-  /** The server answered with an error status: a definite answer (for RegisterOrder: nothing was placed). */
+  /** The server answered with an error status: a definite answer. */
   | { kind: 'refused'; error: ResellerError }
-  /** No usable answer. `maybeSent` is false only when the request certainly never reached the server. */
-  | { kind: 'lost'; error: ResellerError; maybeSent: boolean };
+  /** No usable answer. */
+  | { kind: 'lost'; error: ResellerError };
 
-// Failures that happen before a connection exists: the request cannot have reached the server.
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EAI_NONAME',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'CERT_HAS_EXPIRED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
-/** Answers from a gateway in front of the service: the request may have been handled behind it. */
-const GATEWAY_STATUSES = new Set([502, 504]);
-
-const CODE_MEANINGS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'name lookup failed',
-  ECONNRESET: 'connection reset',
-  UND_ERR_SOCKET: 'connection closed by the other side',
-  UND_ERR_CONNECT_TIMEOUT: 'could not connect in time',
-  ETIMEDOUT: 'connection timed out',
-};
+/** What one HTTP exchange came to, before anyone decides what it means for a read or for an order. */
+type Exchanged =
+  /** A complete answer; `body` is the parsed JSON of a 2xx answer or of an error answer. */
+  | { kind: 'answer'; response: Response; body: unknown }
+  /** An answer whose status arrived but whose body was not JSON or broke off. */
+  | { kind: 'unreadable'; response: Response; reason: string; cause: Record<string, unknown> | undefined }
+  /** Nothing was handed to the network. */
+  | { kind: 'not_sent'; error: ResellerError }
+  /** The network failed before an answer arrived. */
+  | { kind: 'network_error'; code: string | undefined; reason: string; cause: Record<string, unknown> | undefined }
+  | { kind: 'timeout'; cause: Record<string, unknown> | undefined }
+  | { kind: 'canceled'; cause: Record<string, unknown> | undefined };
 
 /**
  * The HTTP layer under the client: adds the key at the last moment, bounds every attempt with its own timeout,
@@ -114,6 +98,35 @@ export function createTransport(settings: TransportSettings) {
     return error;
   }
 
+  /**
+   * One request as it is, for the API check: no retry, no parsing, no mapping to errors. Sent like every other
+   * request (the key added by sendWithKey, redirects never followed); what comes back is scrubbed of the key.
+   */
+  async function exchangeRaw(request: RawRequest): Promise<RawExchange> {
+    const timeoutMs = request.timeoutMs ?? settings.timeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = request.signal === undefined ? timeout : AbortSignal.any([request.signal, timeout]);
+    const url = new URL(`${settings.baseUrl}${request.path}`);
+    for (const [name, value] of Object.entries(request.query)) url.searchParams.set(name, value);
+    const started = performance.now();
+    const elapsed = () => performance.now() - started;
+    try {
+      const response = await sendWithKey(new Request(url, { method: 'GET', signal }));
+      const body = await readCapped(response, request.maxBodyBytes ?? MAX_RAW_BODY_BYTES);
+      return {
+        kind: 'answer',
+        status: response.status,
+        contentType: response.headers.get('content-type') ?? undefined,
+        location: nullToUndefined(response.headers.get('location'), scrub),
+        body: scrub(body),
+        durationMs: elapsed(),
+      };
+    } catch (thrown) {
+      const reason = request.signal?.aborted ? 'aborted' : timeout.aborted ? 'timeout' : 'connection';
+      return { kind: 'no_answer', reason, detail: scrub(reasonOf(thrown)), durationMs: elapsed() };
+    }
+  }
+
   /** A redacted, plain description of a thrown value, to keep as `cause` without keeping the value. */
   function describeCause(thrown: unknown, depth = 0): Record<string, unknown> | undefined {
     if (typeof thrown !== 'object' || thrown === null || depth > 3) return undefined;
@@ -131,14 +144,9 @@ export function createTransport(settings: TransportSettings) {
     operation: OperationName,
     call: Exchange,
     callerSignal: AbortSignal | undefined,
-    orderId?: number,
-  ): Promise<Outcome> {
+  ): Promise<Exchanged> {
     if (callerSignal?.aborted) {
-      return {
-        kind: 'lost',
-        error: new AbortedError(`${operation} was canceled by the caller`, { operation }),
-        maybeSent: false,
-      };
+      return { kind: 'not_sent', error: new AbortedError(`${operation} was canceled by the caller`, { operation }) };
     }
     const timeout = AbortSignal.timeout(settings.timeoutMs);
     const signal = callerSignal === undefined ? timeout : AbortSignal.any([callerSignal, timeout]);
@@ -151,88 +159,117 @@ export function createTransport(settings: TransportSettings) {
     };
     try {
       const result = await call({ signal, fetch: fetchOnce });
-      if (result.response.ok) return { kind: 'answer', data: result.data };
-      const retryAfterMs = parseRetryAfter(result.response.headers.get('retry-after'), Date.now());
-      return {
-        kind: 'refused',
-        error: errorFromHttp(result.response.status, result.error, {
-          operation,
-          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-          ...(orderId === undefined ? {} : { orderId }),
-        }),
-      };
+      return { kind: 'answer', response: result.response, body: result.response.ok ? result.data : result.error };
     } catch (thrown) {
       const cause = describeCause(thrown);
       if (!handedToFetch) {
         // Building the request failed (e.g. a value that cannot be URL-encoded): nothing can have been sent.
-        return {
-          kind: 'lost',
-          error: new InvalidRequestError(`the ${operation} request could not be built: ${scrub(reasonOf(thrown))}`, {
+        const error = new InvalidRequestError(
+          `the ${operation} request could not be built: ${scrub(reasonOf(thrown))}`,
+          { operation, cause },
+        );
+        return { kind: 'not_sent', error };
+      }
+      const answered = response as Response | undefined;
+      if (answered !== undefined && !answered.ok && answered.status < 500) {
+        // A refusal whose body broke off is still a refusal: the status is the answer.
+        return { kind: 'unreadable', response: answered, reason: scrub(reasonOf(thrown)), cause };
+      }
+      if (callerSignal?.aborted) return { kind: 'canceled', cause };
+      if (timeout.aborted) return { kind: 'timeout', cause };
+      if (answered !== undefined) {
+        const reason = thrown instanceof SyntaxError ? 'the body is not valid JSON' : scrub(reasonOf(thrown));
+        return { kind: 'unreadable', response: answered, reason, cause };
+      }
+      const code = errorCodeOf(thrown);
+      if (code === undefined && innermostMessage(thrown) === 'bad port') {
+        // fetch refuses some ports itself, before connecting.
+        const error = new ConnectionError(
+          `could not connect to the Cappi API at ${origin} for ${operation} (the port is one fetch refuses): check baseUrl`,
+          { operation, cause },
+        );
+        return { kind: 'not_sent', error };
+      }
+      return { kind: 'network_error', code, reason: scrub(reasonOf(thrown)), cause };
+    }
+  }
+
+  /** What an exchange means for a read: an answer to parse, or an error that may be worth retrying. */
+  function readOutcome(operation: OperationName, exchanged: Exchanged, orderId: number | undefined): Outcome {
+    switch (exchanged.kind) {
+      case 'answer':
+      case 'unreadable': {
+        const { response } = exchanged;
+        if (response.ok && exchanged.kind === 'answer') return { kind: 'answer', data: exchanged.body };
+        if (response.ok) {
+          const error = new InvalidResponseError(`the API answered ${operation} with a body that is not valid JSON`, {
             operation,
-            cause,
-          }),
-          maybeSent: false,
-        };
+            status: response.status,
+            retryable: true,
+            cause: exchanged.kind === 'unreadable' ? exchanged.cause : undefined,
+          });
+          return { kind: 'lost', error };
+        }
+        const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+        const body = exchanged.kind === 'answer' ? exchanged.body : undefined;
+        const error = errorFromHttp(response.status, body, {
+          operation,
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+          ...(orderId === undefined ? {} : { orderId }),
+        });
+        return { kind: 'refused', error };
       }
-      if (callerSignal?.aborted) {
+      case 'not_sent':
+        return { kind: 'lost', error: exchanged.error };
+      case 'canceled':
         return {
           kind: 'lost',
-          error: new AbortedError(`${operation} was canceled by the caller`, { operation, cause }),
-          maybeSent: true,
+          error: new AbortedError(`${operation} was canceled by the caller`, { operation, cause: exchanged.cause }),
         };
-      }
-      if (timeout.aborted) {
+      case 'timeout':
         return {
           kind: 'lost',
           error: new TimeoutError(`the Cappi API did not answer ${operation} within ${settings.timeoutMs} ms`, {
             operation,
             timeoutMs: settings.timeoutMs,
-            cause,
+            cause: exchanged.cause,
           }),
-          maybeSent: true,
         };
-      }
-      const answered = response as Response | undefined;
-      if (answered !== undefined && !answered.ok) {
-        // The error status is the answer; only its body was unreadable.
-        return { kind: 'refused', error: errorFromHttp(answered.status, undefined, { operation }) };
-      }
-      if (answered !== undefined && thrown instanceof SyntaxError) {
-        return {
-          kind: 'lost',
-          error: new InvalidResponseError(`the API answered ${operation} with a body that is not valid JSON`, {
-            operation,
-            status: answered.status,
-            retryable: operation !== 'RegisterOrder',
-            cause,
-          }),
-          maybeSent: true,
-        };
-      }
-      if (answered !== undefined) {
-        return {
-          kind: 'lost',
-          error: new ConnectionError(
-            `the connection to the Cappi API at ${origin} broke while its answer to ${operation} was being read (${scrub(reasonOf(thrown))})`,
-            { operation, status: answered.status, cause },
-          ),
-          maybeSent: true,
-        };
-      }
-      const code = errorCodeOf(thrown);
-      // fetch itself refuses some ports ("bad port") before connecting.
-      const maybeSent = code === undefined ? innermostMessage(thrown) !== 'bad port' : !NOT_SENT_CODES.has(code);
-      const what = maybeSent
-        ? `the connection to the Cappi API at ${origin} failed before an answer to ${operation} arrived`
-        : `could not connect to the Cappi API at ${origin} for ${operation}`;
-      return {
-        kind: 'lost',
-        error: new ConnectionError(`${what} (${scrub(reasonOf(thrown))}): check baseUrl and the network`, {
+      case 'network_error': {
+        const what = isNotSentCode(exchanged.code)
+          ? `could not connect to the Cappi API at ${origin} for ${operation}`
+          : `the connection to the Cappi API at ${origin} failed before an answer to ${operation} arrived`;
+        const error = new ConnectionError(`${what} (${exchanged.reason}): check baseUrl and the network`, {
           operation,
-          cause,
-        }),
-        maybeSent,
-      };
+          cause: exchanged.cause,
+        });
+        return { kind: 'lost', error };
+      }
+    }
+  }
+
+  /** What an exchange means for an order: the shared rules of core's domain decide (classifyOrderAttempt). */
+  function orderAttemptOf(exchanged: Exchanged): OrderAttempt {
+    switch (exchanged.kind) {
+      case 'answer':
+      case 'unreadable': {
+        const retryAfterMs = parseRetryAfter(exchanged.response.headers.get('retry-after'), Date.now());
+        return {
+          kind: 'answer',
+          status: exchanged.response.status,
+          body: exchanged.kind === 'answer' ? exchanged.body : undefined,
+          ...(exchanged.kind === 'unreadable' ? { bodyUnreadable: true } : {}),
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        };
+      }
+      case 'not_sent':
+        return { kind: 'not_sent', error: exchanged.error };
+      case 'network_error':
+        return { kind: 'network_error', code: exchanged.code, reason: exchanged.reason };
+      case 'timeout':
+        return { kind: 'timeout', timeoutMs: settings.timeoutMs };
+      case 'canceled':
+        return { kind: 'canceled' };
     }
   }
 
@@ -244,7 +281,7 @@ export function createTransport(settings: TransportSettings) {
     options: { signal?: AbortSignal | undefined; orderId?: number },
   ): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
-      const outcome = await exchange(operation, call, options.signal, options.orderId);
+      const outcome = readOutcome(operation, await exchange(operation, call, options.signal), options.orderId);
       let error: ResellerError;
       if (outcome.kind === 'answer') {
         try {
@@ -265,49 +302,18 @@ export function createTransport(settings: TransportSettings) {
   }
 
   /**
-   * A request that must reach the server at most once (RegisterOrder). Never retried. When it may have reached
-   * the server and no definite answer was read, throws UnknownOutcomeError instead of a plain failure.
+   * Sends RegisterOrder exactly once, never retried, and tells what became of it (classifyOrderAttempt): placed,
+   * not placed, refused, or unknown ("may have been placed"). Every error in the outcome is redacted.
    */
-  async function sendOnce<T>(
-    operation: OperationName,
+  async function attemptOrder(
     call: Exchange,
-    parse: (data: unknown) => T,
     options: { signal?: AbortSignal | undefined; order: OrderRequest },
-  ): Promise<T> {
+  ): Promise<OrderOutcome> {
     const sentAt = new Date().toISOString();
-    const unknownOutcome = (error: ResellerError, what: string) =>
-      sanitize(
-        new UnknownOutcomeError(unknownOutcomeMessage(options.order, sentAt, what), {
-          operation,
-          order: options.order,
-          sentAt,
-          cause: sanitize(error).toJSON(),
-        }),
-      );
-
-    const outcome = await exchange(operation, call, options.signal);
-    if (
-      outcome.kind === 'refused' &&
-      outcome.error.status !== undefined &&
-      GATEWAY_STATUSES.has(outcome.error.status)
-    ) {
-      // A gateway's 502/504 says the service behind it did not answer in time, not that it did nothing.
-      throw unknownOutcome(
-        outcome.error,
-        `a gateway answered HTTP ${outcome.error.status}: the service behind it may have handled the order without answering`,
-      );
-    }
-    if (outcome.kind === 'refused') throw sanitize(outcome.error);
-    if (outcome.kind === 'lost') {
-      if (!outcome.maybeSent) throw sanitize(outcome.error);
-      throw unknownOutcome(outcome.error, whatHappened(outcome.error));
-    }
-    try {
-      return parse(outcome.data);
-    } catch (thrown) {
-      if (!isResellerError(thrown)) throw thrown;
-      throw unknownOutcome(thrown, `the answer could not be understood (${thrown.message})`);
-    }
+    const exchanged = await exchange('RegisterOrder', call, options.signal);
+    const outcome = classifyOrderAttempt(orderAttemptOf(exchanged), { order: options.order, sentAt, origin });
+    if (outcome.kind !== 'placed') sanitize(outcome.error);
+    return outcome;
   }
 
   function retryDelay(error: ResellerError, attempt: number): number | undefined {
@@ -321,21 +327,18 @@ export function createTransport(settings: TransportSettings) {
     return Math.floor(settings.random() * ceiling); // "full jitter": spreads the retries of many clients
   }
 
-  return { read, sendOnce, sanitize };
+  return { read, attemptOrder, sanitize, exchangeRaw };
 }
 
-function whatHappened(error: ResellerError): string {
-  switch (error.code) {
-    case 'timeout':
-      return `the request was sent but no answer arrived within ${(error as TimeoutError).timeoutMs} ms`;
-    case 'aborted':
-      return 'the request was canceled after it was sent';
-    case 'invalid_response':
-      return 'the request was sent but the answer could not be read';
-    default:
-      return 'the connection was lost after the request was sent';
-  }
-}
+const CODE_MEANINGS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'name lookup failed',
+  ECONNRESET: 'connection reset',
+  UND_ERR_SOCKET: 'connection closed by the other side',
+  UND_ERR_CONNECT_TIMEOUT: 'could not connect in time',
+  ETIMEDOUT: 'connection timed out',
+};
 
 /**
  * Retry-After in ms: delay-seconds or an HTTP date (RFC 9110). Undefined when absent or not understood.
@@ -395,4 +398,45 @@ function reasonOf(thrown: unknown): string {
   const code = errorCodeOf(thrown);
   if (code !== undefined) return CODE_MEANINGS[code] === undefined ? code : `${CODE_MEANINGS[code]}, ${code}`;
   return innermostMessage(thrown) ?? 'network error';
+}
+
+/** A request of the API check: a GET of `path` under the base URL. */
+export interface RawRequest {
+  path: string;
+  query: Readonly<Record<string, string>>;
+  signal?: AbortSignal | undefined;
+  /** Default: the client's timeoutMs. */
+  timeoutMs?: number | undefined;
+  /** Longer bodies are cut here. Default 64 MiB. */
+  maxBodyBytes?: number;
+}
+
+/** What came back, scrubbed of the key: the shape core's domain (analyzeApiCheck) reads. */
+export type RawExchange = ApiCheckExchange;
+
+const MAX_RAW_BODY_BYTES = 64 * 1024 * 1024;
+
+/** The body as text, at most `maxBytes` of it (the rest is not read). */
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let read = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    read += value.byteLength;
+    if (read > maxBytes) {
+      text += decoder.decode(value.subarray(0, value.byteLength - (read - maxBytes)));
+      await reader.cancel();
+      break;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+function nullToUndefined(value: string | null, scrub: (text: string) => string): string | undefined {
+  return value === null ? undefined : scrub(value);
 }

@@ -1,10 +1,4 @@
-import type {
-  IAuthenticateGeneric,
-  ICredentialTestRequest,
-  ICredentialType,
-  Icon,
-  INodeProperties,
-} from 'n8n-workflow';
+import type { IAuthenticateGeneric, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
 export class CappiResellerApi implements ICredentialType {
   name = 'cappiResellerApi';
@@ -46,36 +40,7 @@ export class CappiResellerApi implements ICredentialType {
     },
   };
 
-  // Balance is the cheapest read that needs a valid key, and it spends nothing.
-  test: ICredentialTestRequest = {
-    request: {
-      baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-      url: '/Balance',
-      method: 'GET',
-    },
-    rules: [
-      {
-        type: 'responseCode',
-        properties: {
-          value: 401,
-          message: 'The API key was rejected (HTTP 401): check that it is your reseller API key, without spaces',
-        },
-      },
-      {
-        type: 'responseCode',
-        properties: {
-          value: 403,
-          message: 'The API key was refused (HTTP 403): check that API access is enabled for this account',
-        },
-      },
-      {
-        type: 'responseCode',
-        properties: {
-          value: 404,
-          message:
-            'No Reseller API at this Base URL (HTTP 404): check the Base URL, e.g. https://cappiservices.com/api/Reseller',
-        },
-      },
-    ],
-  };
+  // No `test` here: the nodes test this credential with the read-only API check (testedBy 'cappiResellerApiCheck',
+  // nodes/shared/credentialTest.ts), which says what differs from the contract, not just "connection successful".
+  // n8n would run a `test` of the credential instead of the nodes' one.
 }

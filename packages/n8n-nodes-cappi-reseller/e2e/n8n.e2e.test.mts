@@ -8,9 +8,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Sandbox, type Service, startSandbox } from '@cappi-reseller/sandbox';
+import { type Fault, type Sandbox, type Service, startSandbox } from '@cappi-reseller/sandbox';
 import { killAllGroups } from '@cappi-reseller/test-processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ORDER_OUTCOME_CASES, type OrderOutcomeCase } from '../../core/test/order-outcome-cases';
+import { REQUEST_TIMEOUT_MS } from '../nodes/CappiReseller/transport';
+import { formatUsd, priceOf } from '../nodes/shared/core/domain/quote';
 import { installedN8n, N8N_VERSION } from './ensure-n8n.mjs';
 import {
   cloneHome,
@@ -32,10 +35,12 @@ import {
   defaultQuantityWorkflow,
   lifecycleWorkflow,
   type OrderInput,
+  orderPerCredentialWorkflow,
   ordersWorkflow,
   readsWorkflow,
   statusWorkflow,
   textNumbersWorkflow,
+  toolWorkflow,
   triggerWorkflow,
   type Workflow,
 } from './workflows.mts';
@@ -47,11 +52,16 @@ const KEY_A = `canaryA${randomBytes(12).toString('hex')}`;
 const KEY_B = `canaryB${randomBytes(12).toString('hex')}`;
 // The key of an upstream that repeats it in every error it sends (see startEchoingUpstream).
 const KEY_C = `canaryC${randomBytes(12).toString('hex')}`;
+/** An account of sandbox A that cannot pay for anything: RegisterOrder answers HTTP 200 with success false. */
+const KEY_BROKE = `canaryBroke${randomBytes(12).toString('hex')}`;
 const BALANCE = 40;
 const TRIGGER_THRESHOLD = 50;
 
 const credA: CredentialRef = { id: 'e2eCredActions01', name: 'Cappi sandbox (actions)' };
 const credB: CredentialRef = { id: 'e2eCredTrigger01', name: 'Cappi sandbox (trigger)' };
+/** Sandbox A's catalog, then a closed port: the node's RegisterOrder meets a refused connection. */
+const credClosed: CredentialRef = { id: 'e2eCredClosed001', name: 'Cappi catalog, then a closed port' };
+const credBroke: CredentialRef = { id: 'e2eCredBroke0001', name: 'Cappi sandbox (no money)' };
 const credC: CredentialRef = { id: 'e2eCredEchoing01', name: 'An API that echoes the key' };
 
 /** Every status the echoing upstream answers OrderStatus with (the order id asked is the status sent). */
@@ -68,6 +78,7 @@ let homeA: N8nHome;
 let homeB: N8nHome;
 let catalog: Service[];
 let triggerPhase: Promise<TriggerOutcome>;
+let catalogThenClosed: Server;
 
 // Services picked from the sandbox's catalog, so that the expectations follow the catalog, not constants.
 let cheap: Service & { rate: number };
@@ -75,6 +86,9 @@ let withMinimum: Service;
 let expensive: Service & { rate: number };
 let expensiveQuantity: number;
 let fromOne: Service;
+/** A service whose smallest order costs between 0.05 and 1 USD, for the tool's Max Price. */
+let toolService: Service & { rate: number };
+let toolPrice: number;
 
 function pickServices(): void {
   const priced = catalog.filter((s): s is Service & { rate: number } => typeof s.rate === 'number');
@@ -87,7 +101,11 @@ function pickServices(): void {
   };
   expensiveQuantity = Math.min(expensive.max, Math.max(expensive.min, Math.ceil((BALANCE + 20) / expensive.rate)));
   fromOne = catalog.find((s) => s.min === 1 && typeof s.rate === 'number') as Service;
-  expect(cheap && withMinimum && expensive && fromOne).toBeTruthy();
+  toolService = priced.find((s) => priceOf(s.rate, s.min) >= 0.05 && priceOf(s.rate, s.min) <= 1) as Service & {
+    rate: number;
+  };
+  toolPrice = priceOf(toolService.rate, toolService.min);
+  expect(cheap && withMinimum && expensive && fromOne && toolService).toBeTruthy();
 }
 
 /** Runs a workflow with `n8n execute` and returns the parsed run (whether it succeeded or failed). */
@@ -117,6 +135,72 @@ function list(orders: OrderInput[]): string {
   return JSON.stringify(orders).replaceAll('"', "'");
 }
 
+/**
+ * The rows of the shared outcome table (packages/core/test/order-outcome-cases.ts, the one core's client and the
+ * node's transport run) that a fault of sandbox A plays: one item each, in this order, in one execution. The time
+ * limit is the node's own (a workflow cannot shorten it), so that row's answer comes later than REQUEST_TIMEOUT_MS.
+ */
+const FAULT_ROWS = ORDER_OUTCOME_CASES.flatMap((row): (OrderOutcomeCase & { fault: Fault })[] => {
+  if (row.fault === undefined || row.key !== undefined || row.order !== undefined || row.target !== undefined)
+    return [];
+  const fault: Fault = row.fault.kind === 'latency' ? { kind: 'latency', ms: REQUEST_TIMEOUT_MS + 10_000 } : row.fault;
+  return [{ ...row, fault }];
+});
+const OUTCOME_LINK = 'https://example.com/e2e/outcome/';
+
+/** The order of row `index` of the outcome table: each row its own link, to count the orders it left. */
+function outcomeOrder(index: number): OrderInput {
+  return { serviceId: cheap.service, link: `${OUTCOME_LINK}${index}`, quantity: cheap.min };
+}
+
+function toolOrder(): OrderInput {
+  return { serviceId: toolService.service, link: 'https://example.com/e2e/tool', quantity: toolService.min };
+}
+
+function ordersWithLink(key: string, link: string): number {
+  return sandboxA.orders(key).filter((order) => order.link === link).length;
+}
+
+/** Words that tell a person nothing was ordered. */
+const NOT_PLACED = /not placed|not sent|nothing was placed|was not placed/i;
+
+/** What n8n shows for one row (a Continue On Fail item): "may have been placed" exactly when the table says unknown. */
+function expectOutcomeShown(row: OrderOutcomeCase, item: Item | undefined): void {
+  const details = item?.json.details as { description?: string; code?: string } | undefined;
+  const shown = `${String(item?.json.error)}\n${details?.description ?? ''}`;
+  expect(item?.json.orderId, row.name).toBeUndefined();
+  expect(/may have been placed/i.test(shown), `${row.name}: ${shown}`).toBe(row.expected === 'unknown');
+  if (row.expected === 'unknown') expect(details?.code, row.name).toBe('unknown_outcome');
+  if (row.ordersCreated === 1) expect(shown, row.name).not.toMatch(NOT_PLACED);
+}
+
+/**
+ * A base URL that answers one ServicesList (sandbox A's) and then refuses connections: its listener closes as that
+ * request arrives, before the answer (with Connection: close) leaves, so the RegisterOrder the node sends next
+ * meets a closed port, with no race. (The node reads the catalog before it orders: a port closed from the start
+ * would stop it there.)
+ */
+async function serveCatalogThenClose(target: Sandbox): Promise<Server> {
+  const server = createServer((request, response) => {
+    server.close();
+    fetch(`${target.url}${request.url ?? '/'}`).then(
+      async (answer) => {
+        const type = answer.headers.get('content-type') ?? 'application/json';
+        response.writeHead(answer.status, { 'content-type': type, connection: 'close' });
+        response.end(await answer.text());
+      },
+      () => response.destroy(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+function urlOf(server: Server): string {
+  const address = server.address();
+  return `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+}
+
 beforeAll(async () => {
   const n8nDir = installedN8n();
   root = mkdtempSync(join(tmpdir(), 'cappi-n8n-e2e-'));
@@ -124,7 +208,10 @@ beforeAll(async () => {
 
   sandboxA = await startSandbox({
     seed: 7,
-    keys: [{ key: KEY_A, balance: BALANCE }],
+    keys: [
+      { key: KEY_A, balance: BALANCE },
+      { key: KEY_BROKE, balance: 0 },
+    ],
     orderTiming: { pendingMs: 800, deliveryMs: 2500 },
     validateResponses: true,
   });
@@ -140,6 +227,7 @@ beforeAll(async () => {
   catalog = sandboxA.catalog();
   pickServices();
   log(`sandboxes at ${sandboxA.url} (actions) and ${sandboxB.url} (trigger); catalog of ${catalog.length} services`);
+  catalogThenClosed = await serveCatalogThenClose(sandboxA);
 
   // The package as npm would publish it: the tarball holds only the "files" of package.json.
   const packed = await run('npm', ['pack', '--pack-destination', root, '--json'], {
@@ -159,6 +247,8 @@ beforeAll(async () => {
       { ...credA, type: 'cappiResellerApi', data: { apiKey: KEY_A, baseUrl: sandboxA.url } },
       { ...credB, type: 'cappiResellerApi', data: { apiKey: KEY_B, baseUrl: `${sandboxB.url}/` } },
       { ...credC, type: 'cappiResellerApi', data: { apiKey: KEY_C, baseUrl: echoing.url } },
+      { ...credClosed, type: 'cappiResellerApi', data: { apiKey: KEY_A, baseUrl: urlOf(catalogThenClosed) } },
+      { ...credBroke, type: 'cappiResellerApi', data: { apiKey: KEY_BROKE, baseUrl: sandboxA.url } },
     ]),
   );
   expect((await n8n(homeA, ['import:credentials', `--input=${credentialsFile}`])).code).toBe(0);
@@ -219,6 +309,16 @@ beforeAll(async () => {
       credA,
       `Array.from({ length: 1000 }, (_, i) => ({ serviceId: ${cheap.service}, link: 'https://example.com/e2e/bulk/' + i, quantity: ${cheap.min} }))`,
     ),
+    ordersWorkflow('e2eOutcomeFaults', credA, list(FAULT_ROWS.map((_, row) => outcomeOrder(row))), {
+      continueOnFail: true,
+    }),
+    orderPerCredentialWorkflow('e2eOutcomeRefusd', outcomeOrder(0), [
+      { name: 'Closed Port', credential: credClosed, link: `${OUTCOME_LINK}closed-port` },
+      { name: 'No Money', credential: credBroke, link: `${OUTCOME_LINK}no-money` },
+    ]),
+    toolWorkflow('e2eToolNoLimit01', credA, toolOrder(), undefined),
+    toolWorkflow('e2eToolAtTheCap1', credA, toolOrder(), { maxOrderUsd: toolPrice }),
+    toolWorkflow('e2eToolOverCap01', credA, toolOrder(), { maxOrderUsd: toolPrice - 0.01 }),
     triggerWorkflow(credB, TRIGGER_THRESHOLD, placed.orderId),
     readmeExample(),
     statusWorkflow('e2eEchoReads0001', credC, JSON.stringify(ECHO_READ_STATUSES.map((orderId) => ({ orderId }))), {
@@ -251,6 +351,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
+  catalogThenClosed?.close();
   await new Promise((resolve) => echoing?.server.close(resolve));
   // Whatever the tests left running (an n8n command past its deadline, n8n start after a failure) goes first.
   await killAllGroups(10_000);
@@ -479,6 +580,83 @@ describe('n8n-nodes-cappi-reseller in a real n8n 2.41.1', () => {
     );
   });
 
+  it('the outcome table, rows played by faults: "may have been placed" exactly when it says unknown, each sent once', async () => {
+    const names = FAULT_ROWS.map((row) => row.name);
+    for (const status of [500, 502, 503, 504]) expect(names).toContain(`HTTP ${status} after the order was committed`);
+    for (const kind of ['drop_after', 'malformed', 'latency']) {
+      expect(FAULT_ROWS.map((row) => row.fault.kind)).toContain(kind);
+    }
+    sandboxA.setBalance(KEY_A, 1000);
+    for (const row of FAULT_ROWS) sandboxA.faults.inject(row.fault, { operation: 'RegisterOrder' });
+    try {
+      const before = snapshotA();
+      const items = outputOf(await execute('e2eOutcomeFaults', true), 'Create');
+      expect(items.map(pairedIndex)).toEqual(FAULT_ROWS.map((_, index) => index));
+      expect(snapshotA().registerOrder - before.registerOrder).toBe(FAULT_ROWS.length);
+      // The late row's order is committed when its latency ends, after n8n gave up waiting.
+      await waitFor(
+        'the orders of the outcome rows',
+        () => FAULT_ROWS.every((row, index) => ordersWithLink(KEY_A, outcomeOrder(index).link) >= row.ordersCreated),
+        60_000,
+      );
+      FAULT_ROWS.forEach((row, index) => {
+        expectOutcomeShown(row, items[index]);
+        expect(ordersWithLink(KEY_A, outcomeOrder(index).link), row.name).toBe(row.ordersCreated);
+      });
+    } finally {
+      sandboxA.faults.clear();
+    }
+  });
+
+  it('the outcome table, a refused connection and an HTTP 200 refusal on RegisterOrder: nothing placed, said so', async () => {
+    const closedRow = ORDER_OUTCOME_CASES.find((row) => row.target === 'closed_port');
+    const brokeRow = ORDER_OUTCOME_CASES.find((row) => row.key === 'broke');
+    if (closedRow === undefined || brokeRow === undefined) throw new Error('the outcome table lost a row');
+    const before = snapshotA();
+    const result = await execute('e2eOutcomeRefusd', true);
+    const [closed] = outputOf(result, 'Closed Port');
+    const [broke] = outputOf(result, 'No Money');
+    expectOutcomeShown(closedRow, closed);
+    expectOutcomeShown(brokeRow, broke);
+    // The closed port was met by RegisterOrder, after the catalog was read through it.
+    expect(String(closed?.json.error)).toContain('(the connection was refused); the order was not sent');
+    expect(String(broke?.json.error)).toContain('Insufficient funds: balance is 0.00 USD');
+    const after = snapshotA();
+    expect(after.servicesList - before.servicesList).toBe(2);
+    expect(after.registerOrder - before.registerOrder).toBe(1);
+    expect(ordersWithLink(KEY_A, `${OUTCOME_LINK}closed-port`) + sandboxA.orders(KEY_BROKE).length).toBe(0);
+  });
+
+  it("as an AI Agent's tool, Create Order places nothing without a Max Price per Order", async () => {
+    sandboxA.setBalance(KEY_A, 1000);
+    const before = snapshotA();
+    const result = await execute('e2eToolNoLimit01', false);
+    const message = result.data.resultData.error?.message ?? '';
+    log(`tool without a Max Price: ${message}`);
+    expect(message).toContain(
+      'No order was sent: this node is running as the tool of an AI Agent, and an agent may only spend within a limit a person chose. Set Spending Limits > Max Price per Order (USD) on this Create Order node',
+    );
+    expect(snapshotA().registerOrder).toBe(before.registerOrder);
+  });
+
+  it("as an AI Agent's tool, Create Order orders within the Max Price someone set, and refuses above it", async () => {
+    sandboxA.setBalance(KEY_A, 1000);
+    const before = snapshotA();
+    const placed = await execute('e2eToolAtTheCap1', true);
+    // n8n's Tool Executor outputs what the agent would read: the tool's items as JSON text.
+    const [answer] = outputOf(placed, 'Run Tool');
+    const [order] = JSON.parse(String(answer?.json)) as { orderId: number; estimatedCost: number }[];
+    expect(order?.estimatedCost).toBe(toolPrice);
+    expect(sandboxA.orders(KEY_A).find((o) => o.orderId === order?.orderId)?.link).toBe(toolOrder().link);
+    const refused = await execute('e2eToolOverCap01', false);
+    expect(refused.data.resultData.error?.message).toContain(
+      `This order costs ${formatUsd(toolPrice)}, above the Max Price per Order (USD) of ${formatUsd(toolPrice - 0.01)}`,
+    );
+    const after = snapshotA();
+    expect(after.registerOrder - before.registerOrder).toBe(1);
+    expect(after.orders - before.orders).toBe(1);
+  });
+
   it('runs the example workflow of the README', async () => {
     sandboxA.setBalance(KEY_A, BALANCE);
     const before = snapshotA();
@@ -586,22 +764,34 @@ describe('n8n-nodes-cappi-reseller in a real n8n 2.41.1', () => {
     expect(byNode.Catalog).toEqual(outcome.catalogChanges);
   });
 
-  it('credential test: a good key passes, a bad key is reported clearly', async () => {
-    const outcome = await triggerPhase;
-    expect(outcome.credentialTests.good).toMatchObject({ status: 'OK' });
-    expect(outcome.credentialTests.bad).toMatchObject({ status: 'Error' });
-    expect(outcome.credentialTests.bad.message).toContain('The API key was rejected (HTTP 401)');
+  it('credential test: the read-only API check; a good key passes, a bad key and a drifted API are said clearly', async () => {
+    const { good, bad, drifted, registerOrders } = (await triggerPhase).credentialTests;
+    expect(good).toEqual({ status: 'OK', message: 'The API behaves as the contract says.' });
+    expect(bad.status).toBe('Error');
+    expect(bad.message).toMatch(/^Balance: the API key was rejected \(HTTP 401, application\/problem\+json/);
+    expect(drifted.status).toBe('Error');
+    expect(drifted.message).toMatch(
+      /^ServicesList, every service: `rate` is a string in \d+ of \d+ services \(first: service 199825\); the contract says a number\. The toolkit refuses a catalog/,
+    );
+    // n8n's request helper followed no redirect, and the key in the login page's ReturnUrl is not shown.
+    expect(drifted.message).toMatch(
+      /\n- OrderStatus of an order that cannot exist \(2147483647\): a redirect instead of an answer: HTTP 302 to http:\/\/127\.0\.0\.1:\d+\/Account\/Login, a login page/,
+    );
+    for (const result of [good, bad, drifted]) expect(result.message).not.toContain(KEY_A);
+    expect(registerOrders).toBe(0);
   });
 
   it('never shows the API key: not in any output, execution data, database or log of n8n', () => {
     const leaks: string[] = [];
     for (const home of [homeA, homeB]) {
       for (const text of home.output) {
-        for (const key of [KEY_A, KEY_B, KEY_C]) if (text.includes(key)) leaks.push(`output of n8n in ${home.name}`);
+        for (const key of [KEY_A, KEY_B, KEY_C, KEY_BROKE]) {
+          if (text.includes(key)) leaks.push(`output of n8n in ${home.name}`);
+        }
       }
       for (const file of filesUnder(home.userFolder)) {
         const bytes = readFileSync(file);
-        for (const key of [KEY_A, KEY_B, KEY_C]) if (bytes.includes(key)) leaks.push(file);
+        for (const key of [KEY_A, KEY_B, KEY_C, KEY_BROKE]) if (bytes.includes(key)) leaks.push(file);
       }
     }
     // The check can fail: the keys did reach the sandboxes, which saw requests carrying them.
@@ -629,7 +819,13 @@ interface TriggerOutcome {
   /** The items the catalog trigger must fire for the change made between its first and second poll. */
   catalogChanges: Record<string, unknown>[];
   executions: { node: string; items: Record<string, unknown>[] }[];
-  credentialTests: { good: { status: string; message?: string }; bad: { status: string; message: string } };
+  credentialTests: {
+    good: { status: string; message: string };
+    bad: { status: string; message: string };
+    drifted: { status: string; message: string };
+    /** RegisterOrder requests the three tests sent (the check never sends one). */
+    registerOrders: number;
+  };
 }
 
 /**
@@ -725,22 +921,33 @@ async function testCredentials(url: string): Promise<TriggerOutcome['credentialT
   });
   expect(setup.status, await setup.clone().text()).toBe(200);
   const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const test = async (apiKey: string) => {
-    const response = await fetch(`${url}/rest/credentials/test`, {
-      method: 'POST',
-      headers: { ...headers, cookie },
-      body: JSON.stringify({
-        credentials: { id: '', name: 'test', type: 'cappiResellerApi', data: { apiKey, baseUrl: sandboxA.url } },
-      }),
-    });
-    const body = (await response.json()) as { data: { status: string; message: string } };
-    return body.data;
-  };
-  // Against sandbox A: the trigger's sandbox counts its Balance requests as polls.
-  const good = await test(KEY_A);
-  const bad = await test(`wrong${randomBytes(8).toString('hex')}`);
-  log(`credential test: good key -> ${good.status}; bad key -> ${bad.status}: ${bad.message}`);
-  return { good, bad };
+  // A sandbox of their own: the trigger's sandbox counts requests as polls, and drifts injected into the actions'
+  // sandbox could meet a workflow running at the same time.
+  const sandbox = await startSandbox({ port: 0, services: 300, keys: [{ key: KEY_A, balance: BALANCE }] });
+  try {
+    const test = async (apiKey: string) => {
+      const response = await fetch(`${url}/rest/credentials/test`, {
+        method: 'POST',
+        headers: { ...headers, cookie },
+        body: JSON.stringify({
+          credentials: { id: '', name: 'test', type: 'cappiResellerApi', data: { apiKey, baseUrl: sandbox.url } },
+        }),
+      });
+      const body = (await response.json()) as { data: { status: string; message: string } };
+      return body.data;
+    };
+    const good = await test(KEY_A);
+    const bad = await test(`wrong${randomBytes(8).toString('hex')}`);
+    sandbox.faults.inject({ kind: 'rate_as_string' }, { operation: 'ServicesList' });
+    // A 302 to a login page whose ReturnUrl carries the key: n8n's helper must neither follow it nor show the key.
+    sandbox.faults.inject({ kind: 'login_redirect' }, { operation: 'OrderStatus' });
+    const drifted = await test(KEY_A);
+    log(`credential test: good key -> ${good.status}; bad key -> ${bad.status}; drifted API -> ${drifted.status}`);
+    log(`credential test, drifted API says:\n${drifted.message}`);
+    return { good, bad, drifted, registerOrders: sandbox.requests('RegisterOrder') };
+  } finally {
+    await sandbox.stop();
+  }
 }
 
 /** The little of the sqlite3 module (n8n's own copy) used here. */

@@ -2,7 +2,11 @@
 // they name services picked from the sandbox's catalog at run time.
 
 const NODE = 'n8n-nodes-cappi-reseller.cappiReseller';
+/** The node as an AI Agent's tool: n8n derives this type from `usableAsTool` (convertNodeToAiTool). */
+const TOOL = `${NODE}Tool`;
 const TRIGGER = 'n8n-nodes-cappi-reseller.cappiResellerTrigger';
+/** n8n's own node for running a tool without an agent: what the editor runs when a tool node is executed alone. */
+const TOOL_EXECUTOR = '@n8n/n8n-nodes-langchain.toolExecutor';
 
 export interface CredentialRef {
   id: string;
@@ -24,12 +28,17 @@ interface WorkflowNode {
   webhookId?: string;
 }
 
+type ConnectionType = 'main' | 'ai_tool';
+
 export interface Workflow {
   id: string;
   name: string;
   active: boolean;
   nodes: WorkflowNode[];
-  connections: Record<string, { main: { node: string; type: 'main'; index: number }[][] }>;
+  connections: Record<
+    string,
+    Partial<Record<ConnectionType, { node: string; type: ConnectionType; index: number }[][]>>
+  >;
   settings: Record<string, unknown>;
 }
 
@@ -235,6 +244,58 @@ export function textNumbersWorkflow(credential: CredentialRef, listExpression: s
     createFromItems(credential),
     status,
   ]);
+}
+
+/** Order > Create with fixed parameters (one order per input item), optionally Continue On Fail. */
+function createOrder(name: string, credential: CredentialRef, order: OrderInput, continueOnFail = false): WorkflowNode {
+  const create = cappi(name, credential, {
+    resource: 'order',
+    operation: 'create',
+    serviceId: serviceById(order.serviceId),
+    link: order.link,
+    quantity: order.quantity,
+  });
+  if (continueOnFail) create.onError = 'continueRegularOutput';
+  return create;
+}
+
+/** The same order once per step, each step a node with its own credential and link, all Continue On Fail. */
+export function orderPerCredentialWorkflow(
+  id: string,
+  order: OrderInput,
+  steps: { name: string; credential: CredentialRef; link: string }[],
+): Workflow {
+  const chain = steps.map((step) => createOrder(step.name, step.credential, { ...order, link: step.link }, true));
+  return workflow(id, `e2e ${id}`, [start(), ...chain]);
+}
+
+/**
+ * Create Order as an AI Agent's tool (the node's Tool variant, on the ai_tool input of n8n's Tool Executor), with
+ * the given Spending Limits (none: `undefined`).
+ */
+export function toolWorkflow(
+  id: string,
+  credential: CredentialRef,
+  order: OrderInput,
+  limits: Parameters | undefined,
+): Workflow {
+  const tool: WorkflowNode = {
+    ...node('Order Tool', TOOL, 1, {
+      resource: 'order',
+      operation: 'create',
+      serviceId: serviceById(order.serviceId),
+      link: order.link,
+      quantity: order.quantity,
+      ...(limits === undefined ? {} : { limits }),
+    }),
+    credentials: { cappiResellerApi: credential },
+  };
+  const executor = node('Run Tool', TOOL_EXECUTOR, 1, { query: '{}', toolName: '', node: '' });
+  const wf = workflow(id, `e2e ${id}`, [start(), executor]);
+  tool.position = [220, 200];
+  wf.nodes.push(tool);
+  wf.connections[tool.name] = { ai_tool: [[{ node: executor.name, type: 'ai_tool', index: 0 }]] };
+  return wf;
 }
 
 /**

@@ -22,7 +22,7 @@ const target = join(packageDir, 'nodes', 'shared', 'core');
 // Folder of core's src -> which files of it are copied.
 const FOLDERS = {
   domain: (name) => name.endsWith('.ts') && !name.endsWith('.test.ts'),
-  generated: (name) => name === 'schema.ts',
+  generated: (name) => name === 'schema.ts' || name === 'contract-schemas.ts',
 };
 
 function header(source) {

@@ -48,6 +48,20 @@ describe('the action node description', () => {
     }
   });
 
+  it('offers Spending Limits on Create Order: a Max Price, allowed services and categories (from the catalog)', () => {
+    const limits = properties.find((p) => p.name === 'limits');
+    expect(limits?.type).toBe('collection');
+    expect(limits?.displayOptions?.show).toEqual({ resource: ['order'], operation: ['create'] });
+    const options = (limits?.options ?? []) as INodeProperties[];
+    expect(options.map((o) => [o.name, o.displayName])).toEqual([
+      ['allowCategories', 'Allowed Category Names or IDs'],
+      ['allowServices', 'Allowed Services'],
+      ['maxOrderUsd', 'Max Price per Order (USD)'],
+    ]);
+    const categories = options.find((o) => o.name === 'allowCategories');
+    expect(Object.keys(new CappiReseller().methods.loadOptions)).toContain(categories?.typeOptions?.loadOptionsMethod);
+  });
+
   it('is usable as a tool by an AI agent', () => {
     expect(new CappiReseller().description.usableAsTool).toBe(true);
   });
@@ -62,10 +76,6 @@ describe('the credential', () => {
       'https://cappiservices.com/api/Reseller',
     );
     expect(credential.properties.find((p) => p.name === 'apiKey')?.typeOptions?.password).toBe(true);
-  });
-
-  it('tests itself against /Balance', () => {
-    expect(credential.test.request.url).toBe('/Balance');
   });
 });
 

@@ -1,22 +1,28 @@
-// quote_order (prices an order, spends nothing) and register_order (spends money, behind the guard).
+// quote_order (prices an order, spends nothing) and register_order (spends money). Every rule about money is
+// core's: the order kernel (createOrderGuard) checks the policy and the ledger, writes the intent before sending,
+// sends once and records the outcome. This file maps MCP's conventions onto it and asks the person to confirm.
 import {
   assertOrderAllowed,
+  centsOf,
   findService,
   formatUsd,
+  type GuardedOrder,
+  type GuardedOrderResult,
+  isResellerError,
+  LedgerDataError,
   type OrderRequest,
   type Quote,
+  type QuoteTerms,
   quoteOrder,
+  type Refusal,
   type Service,
-  UnknownOutcomeError,
   validateOrderInput,
 } from '@cappi-reseller/core';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { fail, failWith, ok } from '../answer.js';
 import type { ServerContext } from '../context.js';
-import { checkLimits, checkOrder } from '../guard.js';
-import { type LedgerEntry, LedgerLockError, recentIdentical } from '../ledger.js';
-import type { QuoteTerms } from '../quote-token.js';
 import { clip, sandboxFlag } from './read.js';
 import { toolSchema } from './schema.js';
 
@@ -26,15 +32,20 @@ const orderShape = {
   quantity: z.number().int().min(1),
 };
 
+type OrderTerms = Omit<QuoteTerms, 'expiresAt' | 'account'>;
+
 /**
- * Prices an order against the catalog and the current balance; throws core's InvalidRequestError when the
- * service does not allow it. The balance is read fresh: an order it cannot cover is never sent, and an unknown
- * outcome can be checked against it.
+ * Prices an order against the catalog and the current balance; throws core's InvalidRequestError when the service
+ * does not allow it. `fresh`: the catalog is read from the API now (the final check of an order); otherwise the
+ * cache serves it (quotes). The balance is always read fresh: an order it cannot cover is never sent.
  */
-async function priceOrder(context: ServerContext, input: unknown, signal: AbortSignal) {
+async function priceOrder(context: ServerContext, input: unknown, signal: AbortSignal, fresh: boolean) {
   const order: OrderRequest = validateOrderInput(input);
   const { client, catalog } = context.account;
-  const [services, balance] = await Promise.all([catalog.get({ signal }), client.getBalance({ signal })]);
+  const [services, balance] = await Promise.all([
+    fresh ? catalog.refresh({ signal }) : catalog.get({ signal }),
+    client.getBalance({ signal }),
+  ]);
   const service = findService(services, order.serviceId);
   assertOrderAllowed(order, service); // unknown service, quantity outside min/max: a sentence from core
   const quote = quoteOrder(order, service as Service, balance);
@@ -49,13 +60,44 @@ function insufficientFunds(balance: number, price: number, what: 'quoted' | 'pla
   return `insufficient funds: balance is ${formatUsd(balance)}, this order costs ${formatUsd(price)}; top up the balance or order fewer units. Nothing was ${what}.`;
 }
 
+/** Core's refusal, with how to act on it through this server's tools and settings. */
+function refusalText(refusal: Refusal): string {
+  switch (refusal.kind) {
+    case 'duplicate':
+      return `${refusal.message} (call register_order again with confirm_duplicate: true).`;
+    case 'over_cap':
+      return `${refusal.message} (this server's cap: --max-order-usd, CAPPI_MAX_ORDER_USD)`;
+    case 'over_budget':
+      return `${refusal.message} (this server's budget: --daily-budget-usd, CAPPI_DAILY_BUDGET_USD)`;
+    case 'not_allowed':
+      return `${refusal.message} (this server's allow-list: --allow, CAPPI_ALLOW)`;
+    default:
+      return refusal.message;
+  }
+}
+
 function utcTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
 }
 
-export function registerOrderTools(server: McpServer, context: ServerContext): void {
-  const { policy } = context;
+/** The ledger could not be read (unreachable, damaged): without it the budget is unknown, so nothing goes ahead. */
+function ledgerTrouble(context: ServerContext, error: unknown, what: 'quoted' | 'placed'): CallToolResult {
+  if (isResellerError(error)) return failWith(context, error);
+  const reason =
+    error instanceof LedgerDataError
+      ? error.message
+      : `the order ledger ${context.ledger.location} cannot be used (${(error as Error).message})`;
+  return fail(context, `nothing was ${what}: ${reason}. Ask the operator to repair it or to set --ledger.`);
+}
 
+export function registerOrderTools(server: McpServer, context: ServerContext): void {
+  registerQuoteTool(server, context);
+  // Not even listed when read-only: a read-only server cannot be talked into spending.
+  if (!context.policy.readOnly) registerOrderTool(server, context);
+}
+
+function registerQuoteTool(server: McpServer, context: ServerContext): void {
+  const { policy } = context;
   server.registerTool(
     'quote_order',
     {
@@ -81,61 +123,73 @@ export function registerOrderTools(server: McpServer, context: ServerContext): v
     async (args, extra) => {
       try {
         const input = { serviceId: args.service_id, link: args.link, quantity: args.quantity };
-        const { service, quote } = await priceOrder(context, input, extra.signal);
+        const { service, quote } = await priceOrder(context, input, extra.signal, false);
         if (quote.affordable === false && quote.balance !== undefined) {
           return fail(context, insufficientFunds(quote.balance, quote.price, 'quoted'));
         }
-        const now = context.now();
-        const entries = context.ledger.entries();
-        const refusal = checkLimits(
-          policy,
-          { service, price: quote.price },
-          { entries, account: context.account.id, now },
-        );
-        if (refusal !== undefined) return fail(context, `${refusal.message} Nothing was quoted.`);
-
-        const expiresAt = now + policy.quoteTtlMs;
-        const quoteId = context.quotes.sign({
-          serviceId: quote.serviceId,
-          link: quote.link,
-          quantity: quote.quantity,
-          price: quote.price,
-          expiresAt,
-        });
-        const structured = {
-          quote_id: quoteId,
-          expires_at: new Date(expiresAt).toISOString(),
-          service_id: quote.serviceId,
-          service_name: clip(quote.serviceName, 160),
-          link: quote.link,
-          quantity: quote.quantity,
-          rate: quote.rate,
-          price: quote.price,
-          currency: quote.currency,
-          ...(quote.balance === undefined ? {} : { balance: quote.balance }),
-          ...(quote.balanceAfter === undefined ? {} : { balance_after: quote.balanceAfter }),
-        };
-        let text = `Quote: ${describeOrder(quote)}`;
-        if (quote.balanceAfter !== undefined) text += `; balance after: ${formatUsd(quote.balanceAfter)}`;
-        text += '.';
-        if (policy.readOnly) {
-          text += ' This server is read-only: it cannot place orders.';
-        } else {
-          text += ` To place it: register_order with quote_id "${quoteId}" before ${utcTime(expiresAt)}.`;
-          const previous = recentIdentical(entries, context.account.id, input, now, policy.duplicateWindowMs);
-          if (previous !== undefined) {
-            text += ` Note: an identical order was sent at ${utcTime(Date.parse(previous.time))}; a second one needs confirm_duplicate: true.`;
-          }
+        let checked: Awaited<ReturnType<typeof context.account.guard.checkQuote>>;
+        try {
+          checked = await context.account.guard.checkQuote(service, centsOf(quote.price), input);
+        } catch (error) {
+          return ledgerTrouble(context, error, 'quoted');
         }
-        return ok(context, structured, text);
+        if (checked.refusal !== undefined) return fail(context, `${refusalText(checked.refusal)} Nothing was quoted.`);
+        return await answerQuote(context, quote, checked.snapshot.recentIdentical?.createdAt);
       } catch (error) {
         return failWith(context, error);
       }
     },
   );
+}
 
-  if (policy.readOnly) return; // Not even listed: a read-only server cannot be talked into spending.
+async function answerQuote(context: ServerContext, quote: Quote, identicalAt: number | undefined) {
+  const { policy } = context;
+  const expiresAt = context.now() + policy.quoteTtlMs;
+  const quoteId = await context.quotes.sign({
+    serviceId: quote.serviceId,
+    link: quote.link,
+    quantity: quote.quantity,
+    price: quote.price,
+    expiresAt,
+    account: context.account.id,
+  });
+  const structured = {
+    quote_id: quoteId,
+    expires_at: new Date(expiresAt).toISOString(),
+    service_id: quote.serviceId,
+    service_name: clip(quote.serviceName, 160),
+    link: quote.link,
+    quantity: quote.quantity,
+    rate: quote.rate,
+    price: quote.price,
+    currency: quote.currency,
+    ...(quote.balance === undefined ? {} : { balance: quote.balance }),
+    ...(quote.balanceAfter === undefined ? {} : { balance_after: quote.balanceAfter }),
+  };
+  let text = `Quote: ${describeOrder(quote)}`;
+  if (quote.balanceAfter !== undefined) text += `; balance after: ${formatUsd(quote.balanceAfter)}`;
+  text += '.';
+  if (policy.readOnly) {
+    text += ' This server is read-only: it cannot place orders.';
+  } else {
+    text += ` To place it: register_order with quote_id "${quoteId}" before ${utcTime(expiresAt)}.`;
+    if (identicalAt !== undefined) {
+      text += ` Note: an identical order was sent at ${utcTime(identicalAt)}; a second one needs confirm_duplicate: true.`;
+    }
+  }
+  return ok(context, structured, text);
+}
 
+interface OrderArgs {
+  quote_id?: string | undefined;
+  service_id?: number | undefined;
+  link?: string | undefined;
+  quantity?: number | undefined;
+  confirm_duplicate?: boolean | undefined;
+}
+
+function registerOrderTool(server: McpServer, context: ServerContext): void {
+  const { policy } = context;
   server.registerTool(
     'register_order',
     {
@@ -163,143 +217,149 @@ export function registerOrderTools(server: McpServer, context: ServerContext): v
     },
     async (args, extra) => {
       try {
-        // 1. What is being ordered: the signed quote, or (when the operator allows it) the arguments.
-        let terms: Omit<QuoteTerms, 'expiresAt'> | undefined;
-        if (args.quote_id !== undefined) {
-          const check = context.quotes.verify(args.quote_id, context.now());
-          if (!check.ok) {
-            if (check.reason === 'expired') {
-              return fail(
-                context,
-                `quote expired at ${utcTime(check.terms?.expiresAt ?? 0)}; nothing was placed. Call quote_order again for a fresh price.`,
-              );
-            }
-            return fail(
-              context,
-              'quote_id is not a quote from this server (or it was altered); nothing was placed. Call quote_order and pass its quote_id unchanged.',
-            );
-          }
-          terms = check.terms;
-          const mismatch = (['service_id', 'link', 'quantity'] as const).filter((field) => {
-            const given = args[field];
-            const quoted = field === 'service_id' ? terms?.serviceId : field === 'link' ? terms?.link : terms?.quantity;
-            return given !== undefined && given !== quoted;
-          });
-          if (mismatch.length > 0) {
-            return fail(
-              context,
-              `the quote is for service ${terms.serviceId}, quantity ${terms.quantity}, link ${clip(terms.link, 300)}; the ${mismatch.join(', ')} given differ. Nothing was placed. Call quote_order for the order you want.`,
-            );
-          }
-        } else if (!policy.allowUnquotedOrders) {
-          return fail(
-            context,
-            'register_order needs a quote_id: call quote_order with service_id, link and quantity first, show the price to the person, then pass its quote_id.',
-          );
-        } else if (args.service_id === undefined || args.link === undefined || args.quantity === undefined) {
-          return fail(context, 'give a quote_id, or all of service_id, link and quantity.');
-        }
-        const input = terms ?? { serviceId: args.service_id, link: args.link, quantity: args.quantity };
-
-        // 2. Still valid against today's catalog, at the quoted price.
-        const { order, service, quote } = await priceOrder(context, input, extra.signal);
-        if (quote.affordable === false && quote.balance !== undefined) {
-          return fail(context, insufficientFunds(quote.balance, quote.price, 'placed'));
-        }
-        if (terms !== undefined && Math.abs(quote.price - terms.price) >= 0.005) {
-          return fail(
-            context,
-            `the price changed since the quote: it was ${formatUsd(terms.price)}, it is now ${formatUsd(quote.price)}. Nothing was placed. Call quote_order again and confirm the new price.`,
-          );
-        }
-        const guardInput = {
-          service,
-          link: order.link,
-          quantity: order.quantity,
-          price: quote.price,
-          confirmDuplicate: args.confirm_duplicate === true,
-        };
-        const refused = checkOrder(policy, guardInput, guardContext(context));
-        if (refused !== undefined) return fail(context, refused.message);
-
-        // 3. The person confirms, when the client can ask.
-        const confirmation = await confirm(server, context, quote, args.confirm_duplicate === true);
-        if (confirmation !== undefined) return fail(context, confirmation);
-        if (extra.signal.aborted) return fail(context, 'the request was cancelled; nothing was placed.');
-
-        // 4. Check again, send once, record before answering: one placement at a time in this process.
-        return await context.serialize(async () => {
-          const refusedNow = checkOrder(policy, guardInput, guardContext(context));
-          if (refusedNow !== undefined) return fail(context, refusedNow.message);
-          const entry: LedgerEntry = {
-            time: new Date(context.now()).toISOString(),
-            account: context.account.id,
-            outcome: 'placed',
-            orderId: null,
-            serviceId: service.service,
-            serviceName: service.name,
-            link: order.link,
-            quantity: order.quantity,
-            charge: quote.price,
-            currency: quote.currency,
-            ...(context.sandbox ? { sandbox: true as const } : {}),
-          };
-          try {
-            context.ledger.assertWritable();
-          } catch (error) {
-            return fail(
-              context,
-              `nothing was placed: the order ledger ${context.ledger.path} cannot be written (${(error as Error).message}), and no order is sent that could not be recorded. Ask the operator to fix it or set --ledger.`,
-            );
-          }
-          try {
-            // No abort signal: once sent, cancelling could only turn a placed order into an unknown one.
-            const placed = await context.account.client.registerOrder(order);
-            entry.orderId = placed.orderId;
-          } catch (error) {
-            if (!(error instanceof UnknownOutcomeError)) return failWith(context, error);
-            entry.outcome = 'unknown';
-            const recorded = record(context, entry);
-            return fail(
-              context,
-              `${error.message}. It is recorded in the local ledger as "unknown" and counts ${formatUsd(quote.price)} against today's budget${recorded}. To find out, call get_balance: a drop of ${formatUsd(quote.price)}${quote.balance === undefined ? '' : ` from ${formatUsd(quote.balance)}`} means it was placed. An identical order is refused for ${Math.round(policy.duplicateWindowMs / 60_000)} min unless confirm_duplicate is true.`,
-            );
-          }
-          const recorded = record(context, entry);
-          return ok(
-            context,
-            {
-              order_id: entry.orderId,
-              charge: quote.price,
-              currency: quote.currency,
-              service_id: service.service,
-              service_name: clip(service.name, 160),
-              link: order.link,
-              quantity: order.quantity,
-            },
-            `Order ${entry.orderId} placed: ${describeOrder(quote)}${recorded}. Follow it with get_order_status (order_id ${entry.orderId}, wait_seconds up to 45).`,
-          );
-        });
+        const terms = await termsOf(context, args);
+        if ('refusal' in terms) return fail(context, terms.refusal);
+        const agreed = terms.quoted ? centsOf(terms.price) : undefined;
+        return await placeOrder(server, context, terms, agreed, args.confirm_duplicate === true, extra.signal);
       } catch (error) {
-        if (error instanceof LedgerLockError) return fail(context, `nothing was placed: ${error.message}.`);
         return failWith(context, error);
       }
     },
   );
 }
 
-function guardContext(context: ServerContext) {
-  return { entries: context.ledger.entries(), account: context.account.id, now: context.now() };
+/** What is being ordered: the signed quote (checked against this account), or the arguments when the operator allows. */
+async function termsOf(
+  context: ServerContext,
+  args: OrderArgs,
+): Promise<(OrderTerms & { quoted: boolean }) | { refusal: string }> {
+  if (args.quote_id === undefined) {
+    if (!context.policy.allowUnquotedOrders) {
+      return {
+        refusal:
+          'register_order needs a quote_id: call quote_order with service_id, link and quantity first, show the price to the person, then pass its quote_id.',
+      };
+    }
+    if (args.service_id === undefined || args.link === undefined || args.quantity === undefined) {
+      return { refusal: 'give a quote_id, or all of service_id, link and quantity.' };
+    }
+    return { serviceId: args.service_id, link: args.link, quantity: args.quantity, price: Number.NaN, quoted: false };
+  }
+  const check = await context.quotes.verify(args.quote_id, { account: context.account.id, now: context.now() });
+  if (!check.ok) {
+    if (check.reason === 'expired') {
+      return {
+        refusal: `quote expired at ${utcTime(check.terms?.expiresAt ?? 0)}; nothing was placed. Call quote_order again for a fresh price.`,
+      };
+    }
+    if (check.reason === 'other_account') {
+      return {
+        refusal:
+          'this quote was made for another API key; nothing was placed. Call quote_order with the key of this session.',
+      };
+    }
+    return {
+      refusal:
+        'quote_id is not a quote from this server (or it was altered); nothing was placed. Call quote_order and pass its quote_id unchanged.',
+    };
+  }
+  const { terms } = check;
+  const quoted: Record<'service_id' | 'link' | 'quantity', unknown> = {
+    service_id: terms.serviceId,
+    link: terms.link,
+    quantity: terms.quantity,
+  };
+  const mismatch = (['service_id', 'link', 'quantity'] as const).filter(
+    (field) => args[field] !== undefined && args[field] !== quoted[field],
+  );
+  if (mismatch.length > 0) {
+    return {
+      refusal: `the quote is for service ${terms.serviceId}, quantity ${terms.quantity}, link ${clip(terms.link, 300)}; the ${mismatch.join(', ')} given differ. Nothing was placed. Call quote_order for the order you want.`,
+    };
+  }
+  return { ...terms, quoted: true };
 }
 
-/** Appends to the ledger; an order that was sent is never hidden because the disk failed. */
-function record(context: ServerContext, entry: LedgerEntry): string {
+/** Prices the order fresh, checks it, asks the person, then lets core's kernel place it. */
+async function placeOrder(
+  server: McpServer,
+  context: ServerContext,
+  terms: OrderTerms,
+  agreedPriceCents: number | undefined,
+  confirmDuplicate: boolean,
+  signal: AbortSignal,
+): Promise<CallToolResult> {
+  const input = { serviceId: terms.serviceId, link: terms.link, quantity: terms.quantity };
+  // The final price check reads the rate from the API now: a rate raised a moment ago must show.
+  const { order, service, quote } = await priceOrder(context, input, signal, true);
+  if (quote.affordable === false && quote.balance !== undefined) {
+    return fail(context, insufficientFunds(quote.balance, quote.price, 'placed'));
+  }
+  const request: GuardedOrder = {
+    order,
+    service,
+    priceCents: centsOf(quote.price),
+    currency: quote.currency,
+    ...(agreedPriceCents === undefined ? {} : { agreedPriceCents }),
+    confirmDuplicate,
+  };
+  const { guard } = context.account;
   try {
-    context.ledger.append(entry);
-    return '';
+    // The same checks the kernel makes when it records the order: nobody is asked about an order it would refuse.
+    const refusal = await guard.check(request);
+    if (refusal !== undefined) return fail(context, refusalText(refusal));
   } catch (error) {
-    context.log.info(`could not write the ledger ${context.ledger.path}: ${(error as Error).message}`);
-    return ' (warning: the local ledger could not be written)';
+    return ledgerTrouble(context, error, 'placed');
+  }
+  const confirmation = await confirm(server, context, quote, confirmDuplicate);
+  if (confirmation !== undefined) return fail(context, confirmation);
+  if (signal.aborted) return fail(context, 'the request was cancelled; nothing was placed.');
+
+  const placing = context.inFlight.run(() => guard.place(request));
+  if (placing === undefined) return fail(context, 'nothing was placed: this server is shutting down.');
+  return answerPlacement(context, await placing, quote, order);
+}
+
+function answerPlacement(
+  context: ServerContext,
+  result: GuardedOrderResult,
+  quote: Quote,
+  order: OrderRequest,
+): CallToolResult {
+  const warning =
+    'ledgerWarning' in result && result.ledgerWarning !== undefined ? ` Warning: ${result.ledgerWarning}.` : '';
+  switch (result.kind) {
+    case 'refused_by_policy':
+      return fail(context, refusalText(result.refusal));
+    case 'ledger_unavailable':
+      return fail(
+        context,
+        `${result.message}; no order is sent that could not be recorded. Ask the operator to fix it or set --ledger.`,
+      );
+    case 'placed':
+      return ok(
+        context,
+        {
+          order_id: result.orderId,
+          charge: quote.price,
+          currency: quote.currency,
+          service_id: quote.serviceId,
+          service_name: clip(quote.serviceName, 160),
+          link: order.link,
+          quantity: order.quantity,
+        },
+        `Order ${result.orderId} placed: ${describeOrder(quote)}.${warning} Follow it with get_order_status (order_id ${result.orderId}, wait_seconds up to 45).`,
+      );
+    case 'unknown': {
+      const window = Math.round(context.policy.duplicateWindowMs / 60_000);
+      const from = quote.balance === undefined ? '' : ` from ${formatUsd(quote.balance)}`;
+      return fail(
+        context,
+        `${result.error.message}. It is recorded in the order ledger as "unknown" and counts ${formatUsd(quote.price)} against today's budget.${warning} To find out, call get_balance: a drop of ${formatUsd(quote.price)}${from} means it was placed. An identical order is refused for ${window} min unless confirm_duplicate is true.`,
+      );
+    }
+    default:
+      return fail(context, `${result.error.message}${warning === '' ? '' : `.${warning}`}`);
   }
 }
 

@@ -1,10 +1,12 @@
 // The read-only tools: get_balance, list_services, get_order_status.
 import {
+  centsOf,
   formatUsd,
   listCategories,
   type NormalizedOrderStatus,
   normalizeOrderStatus,
   paginate,
+  parseLedgerRow,
   type Service,
   searchServices,
   TimeoutError,
@@ -26,6 +28,29 @@ const OBSERVATION_CHARS = 500;
 
 // openWorldHint is true by default: every tool talks to the Reseller API.
 const READ_ONLY = { readOnlyHint: true, idempotentHint: true } as const;
+
+/** The quantity of an order this server placed (to show progress as a share), if the ledger has it. */
+async function orderedQuantity(context: ServerContext, orderId: number): Promise<number | undefined> {
+  try {
+    const row = await context.ledger.rowOfOrder(context.account.id, orderId);
+    return row === undefined ? undefined : parseLedgerRow(row, context.ledger.location).quantity;
+  } catch {
+    return undefined; // a progress share is a nicety: a ledger problem surfaces when an order is placed
+  }
+}
+
+/**
+ * Keeps what the API reports as charged: the budget then counts the higher of the quoted price and the charge. A
+ * write that fails is logged, not fatal: the status is still the answer.
+ */
+async function keepCharge(context: ServerContext, orderId: number, charge: number): Promise<void> {
+  if (!(charge > 0)) return;
+  try {
+    await context.ledger.recordCharge(context.account.id, orderId, centsOf(charge));
+  } catch (error) {
+    context.log.info(`could not record the charge of order ${orderId} in the ledger: ${(error as Error).message}`);
+  }
+}
 
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -173,9 +198,7 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
       annotations: { ...READ_ONLY },
     },
     async ({ order_id: orderId, wait_seconds: waitSeconds = 0 }, extra) => {
-      const quantity = context.ledger
-        .entries()
-        .find((entry) => entry.orderId === orderId && entry.account === context.account.id)?.quantity;
+      const quantity = await orderedQuantity(context, orderId);
       try {
         let status: NormalizedOrderStatus;
         if (waitSeconds === 0) {
@@ -213,6 +236,7 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
               last ?? normalizeOrderStatus(await account.client.getOrderStatus(orderId, { signal: extra.signal }));
           }
         }
+        await keepCharge(context, orderId, status.charge);
         const structured = {
           order_id: orderId,
           state: status.state,

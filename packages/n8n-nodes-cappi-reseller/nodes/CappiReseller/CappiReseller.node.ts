@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { Service } from '../shared/core/domain/types';
+import { CREDENTIAL_TEST, testCredential } from '../shared/credentialTest';
 import { errorItemJson, toNodeError } from '../shared/errors';
 import { getCategories } from './listSearch/getCategories';
 import { searchServices } from './listSearch/searchServices';
@@ -8,7 +9,7 @@ import { accountDescription, getBalance } from './resources/account';
 import { create, getStatus, orderDescription } from './resources/order';
 import { get, getMany, serviceDescription } from './resources/service';
 import type { ExecutionState, OperationHandler } from './resources/types';
-import { CREDENTIAL_TYPE, createTransport } from './transport';
+import { createTransport } from './transport';
 
 const HANDLERS: Record<string, Record<string, OperationHandler>> = {
   account: { getBalance },
@@ -30,7 +31,8 @@ export class CappiReseller implements INodeType {
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
     outputs: [NodeConnectionTypes.Main],
-    credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+    // Literal names: n8n's lint reads them to see that every node using the credential says what tests it.
+    credentials: [{ name: 'cappiResellerApi', required: true, testedBy: 'cappiResellerApiCheck' }],
     properties: [
       {
         displayName: 'Resource',
@@ -53,6 +55,7 @@ export class CappiReseller implements INodeType {
   methods = {
     listSearch: { searchServices },
     loadOptions: { getCategories },
+    credentialTest: { [CREDENTIAL_TEST]: testCredential },
   };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

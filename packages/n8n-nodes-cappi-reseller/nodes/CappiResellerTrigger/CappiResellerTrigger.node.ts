@@ -1,8 +1,9 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { CREDENTIAL_TYPE, createTransport } from '../CappiReseller/transport';
+import { createTransport } from '../CappiReseller/transport';
 import { normalizeOrderStatus } from '../shared/core/domain/status';
 import type { NormalizedOrderStatus } from '../shared/core/domain/types';
+import { CREDENTIAL_TEST, testCredential } from '../shared/credentialTest';
 import { toNodeError } from '../shared/errors';
 import {
   type BalanceBaseline,
@@ -28,7 +29,8 @@ export class CappiResellerTrigger implements INodeType {
     polling: true,
     inputs: [],
     outputs: [NodeConnectionTypes.Main],
-    credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+    // Literal names: n8n's lint reads them to see that every node using the credential says what tests it.
+    credentials: [{ name: 'cappiResellerApi', required: true, testedBy: 'cappiResellerApiCheck' }],
     properties: [
       {
         displayName: 'Event',
@@ -82,6 +84,10 @@ export class CappiResellerTrigger implements INodeType {
         default: '',
       },
     ],
+  };
+
+  methods = {
+    credentialTest: { [CREDENTIAL_TEST]: testCredential },
   };
 
   async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {

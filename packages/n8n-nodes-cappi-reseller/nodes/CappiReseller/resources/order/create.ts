@@ -1,10 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { errorFromRefusal, UnknownOutcomeError, unknownOutcomeMessage } from '../../../shared/core/domain/errors';
+import { errorFromRefusal, InvalidRequestError, type ResellerError } from '../../../shared/core/domain/errors';
 import { quoteOrder } from '../../../shared/core/domain/quote';
-import type { Quote } from '../../../shared/core/domain/types';
+import type { OrderRequest, Quote, Service } from '../../../shared/core/domain/types';
 import { assertOrderAllowed, findService, validateOrderInput } from '../../../shared/core/domain/validate';
 import { serviceLocator, toServiceId, toWholeNumber } from '../../descriptions';
+import type { Transport } from '../../transport';
 import type { ExecutionState } from '../types';
+import { limitRefusal, orderLimitsDescription, readSpendingLimits, runsAsTool, toolRefusal } from './limits';
 
 const showOnlyForCreate = { resource: ['order'], operation: ['create'] };
 
@@ -44,6 +46,7 @@ export const orderCreateDescription: INodeProperties[] = [
       'How many units to order; it must lie within the min and max of the service (the service list shows them)',
     displayOptions: { show: showOnlyForCreate },
   },
+  orderLimitsDescription,
 ];
 
 export async function create(this: IExecuteFunctions, itemIndex: number, state: ExecutionState): Promise<IDataObject> {
@@ -52,34 +55,26 @@ export async function create(this: IExecuteFunctions, itemIndex: number, state: 
     link: this.getNodeParameter('link', itemIndex),
     quantity: toWholeNumber(this.getNodeParameter('quantity', itemIndex)),
   });
+  const limits = readSpendingLimits(this, itemIndex);
+  const noLimit = toolRefusal(limits, runsAsTool(this));
+  if (noLimit !== undefined) throw new InvalidRequestError(noLimit);
   const service = findService(await state.catalog(), order.serviceId);
   // Money is only spent on an order the catalog allows: unknown service or quantity outside min/max stop here.
   assertOrderAllowed(order, service);
   const quote: Quote | undefined = service?.rate === undefined ? undefined : quoteOrder(order, service);
+  // assertOrderAllowed has refused an order for a service the catalog does not hold.
+  const refusal = limitRefusal(limits, service as Service, quote);
+  if (refusal !== undefined) throw new InvalidRequestError(refusal);
 
-  // Sent exactly once: the transport never retries RegisterOrder.
-  const result = await state.transport.registerOrder(order);
-  if (result.success !== true) {
-    // Nothing was placed. Knowing the balance turns "insufficient funds" into "balance is X, this costs Y";
-    // that read is best effort and must not hide the refusal itself.
-    const balance =
-      result.insufficientFunds === true ? await state.transport.getBalance().catch(() => undefined) : undefined;
-    throw errorFromRefusal(result, {
-      order,
-      ...(quote === undefined ? {} : { cost: quote.price }),
-      ...(balance === undefined ? {} : { balance: balance.balance, currency: balance.currency }),
-    });
+  // Sent exactly once: the transport never retries RegisterOrder. Core's classifier decides what became of it.
+  const outcome = await state.transport.attemptOrder(order);
+  if (outcome.kind === 'refused' && outcome.error.code === 'insufficient_funds') {
+    throw await withBalance(state.transport, outcome.error, order, quote);
   }
-  if (typeof result.orderId !== 'number') {
-    const sentAt = new Date().toISOString();
-    throw new UnknownOutcomeError(
-      unknownOutcomeMessage(order, sentAt, 'the API said the order succeeded but gave no order ID'),
-      { order, sentAt },
-    );
-  }
-  state.placed.push({ orderId: result.orderId, itemIndex });
+  if (outcome.kind !== 'placed') throw outcome.error;
+  state.placed.push({ orderId: outcome.orderId, itemIndex });
   return {
-    orderId: result.orderId,
+    orderId: outcome.orderId,
     serviceId: order.serviceId,
     serviceName: service?.name ?? null,
     category: service?.category ?? null,
@@ -89,4 +84,26 @@ export async function create(this: IExecuteFunctions, itemIndex: number, state: 
     estimatedCost: quote?.price ?? null,
     currency: 'USD',
   };
+}
+
+/**
+ * "Insufficient funds" made useful: "balance is X, this order costs Y". Nothing was placed; the balance read is
+ * best effort and must not hide the refusal itself.
+ */
+async function withBalance(
+  transport: Transport,
+  refusal: ResellerError,
+  order: OrderRequest,
+  quote: Quote | undefined,
+): Promise<ResellerError> {
+  const balance = await transport.getBalance().catch(() => undefined);
+  if (balance === undefined && quote === undefined) return refusal;
+  return errorFromRefusal(
+    { success: false, orderId: null, insufficientFunds: true, error: null },
+    {
+      order,
+      ...(quote === undefined ? {} : { cost: quote.price }),
+      ...(balance === undefined ? {} : { balance: balance.balance, currency: balance.currency }),
+    },
+  );
 }
