@@ -16,6 +16,11 @@ export interface RunOptions {
   allowFailure?: boolean;
   /** Written to its standard input, which is then closed. */
   input?: string;
+  /**
+   * Its standard output goes to this file (read back into `stdout`) instead of a pipe: a program that prints a lot
+   * and then calls process.exit() loses what a pipe had not taken yet.
+   */
+  stdoutFile?: string;
 }
 
 export interface RunResult {

@@ -12,7 +12,7 @@
 // its id may name another program's group. So each group is remembered with its leader's start time, and is only
 // signalled while no other process holds that pid (ownsGroup).
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Process group ids (the leader's pid) started here and not yet known to be gone, with the leader's start time. */
@@ -150,18 +150,22 @@ function installExitHooks() {
  * nothing it left behind survives it.
  */
 export function runInGroup(command, args = [], options = {}) {
-  const { timeoutMs = 120_000, graceMs = 5000, allowFailure = false, input, ...spawnOptions } = options;
+  const { timeoutMs = 120_000, graceMs = 5000, allowFailure = false, input, stdoutFile, ...spawnOptions } = options;
   const line = `${command} ${args.join(' ')}`.replace(/\s+/g, ' ');
   const describe = line.length > 200 ? `${line.slice(0, 200)}...` : line;
   return new Promise((resolve, reject) => {
+    // A program that prints a lot and then calls process.exit() loses what a pipe had not taken yet; writes to a
+    // file are synchronous, so with stdoutFile nothing it printed is lost.
+    const stdoutFd = stdoutFile === undefined ? undefined : openSync(stdoutFile, 'w');
     const child = spawnInGroup(command, args, {
       ...spawnOptions,
-      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      stdio: [input === undefined ? 'ignore' : 'pipe', stdoutFd ?? 'pipe', 'pipe'],
     });
+    if (stdoutFd !== undefined) closeSync(stdoutFd);
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout.on('data', (chunk) => {
+    child.stdout?.on('data', (chunk) => {
       stdout += chunk.toString();
     });
     child.stderr.on('data', (chunk) => {
@@ -180,6 +184,7 @@ export function runInGroup(command, args = [], options = {}) {
       clearTimeout(timer);
       const done = child.pid === undefined ? Promise.resolve() : killGroup(child.pid, graceMs);
       void done.then(() => {
+        if (stdoutFile !== undefined) stdout = readFileSync(stdoutFile, 'utf8');
         const tail = `${stdout.slice(-1500)}\n${stderr.slice(-1500)}`.trim();
         if (timedOut) {
           reject(

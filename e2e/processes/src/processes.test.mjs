@@ -1,7 +1,8 @@
 // The guarantees the other suites rely on: a child and everything it starts is killed, even when it ignores
 // SIGTERM, when a deadline passes, and when the test process ends without cleaning up.
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import setup from './global-setup.mjs';
@@ -46,6 +47,17 @@ describe('process groups', () => {
     expect(String(error.message)).toContain('did not finish within 1 s; its process group was killed');
     const pids = JSON.parse(/\{"child".*\}/.exec(error.message)[0]);
     expect(alive(pids.child) || alive(pids.grandchild)).toBe(false);
+  });
+
+  it('runInGroup with stdoutFile keeps everything a program printed before process.exit()', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cappi-stdout-'));
+    try {
+      const big = "process.stdout.write('x'.repeat(8 * 1024 * 1024)); process.exit(0)";
+      const { stdout } = await runInGroup(process.execPath, ['-e', big], { stdoutFile: join(dir, 'out') });
+      expect(stdout.length).toBe(8 * 1024 * 1024);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('runInGroup kills what a command left behind when it exits', async () => {

@@ -102,6 +102,8 @@ export async function n8n(home: N8nHome, args: string[]): Promise<CommandResult>
     env: home.env,
     allowFailure: true,
     timeoutMs: N8N_COMMAND_TIMEOUT_MS,
+    // n8n prints a run's JSON (1,000 items: megabytes) and exits: through a pipe, a busy machine lost its end.
+    stdoutFile: join(home.userFolder, '..', `${home.name}-stdout.txt`),
   });
   home.output.push(result.stdout, result.stderr);
   const ended = result.code ?? `by ${result.signal}`;
@@ -115,7 +117,13 @@ export async function n8n(home: N8nHome, args: string[]): Promise<CommandResult>
 export async function run(
   command: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; allowFailure?: boolean; timeoutMs?: number } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    allowFailure?: boolean;
+    timeoutMs?: number;
+    stdoutFile?: string;
+  } = {},
 ): Promise<CommandResult> {
   const { code, signal, stdout, stderr } = await runInGroup(command, args, {
     env: options.env ?? process.env,
@@ -123,6 +131,7 @@ export async function run(
     allowFailure: options.allowFailure,
     timeoutMs: options.timeoutMs ?? 5 * 60_000,
     graceMs: 10_000,
+    ...(options.stdoutFile === undefined ? {} : { stdoutFile: options.stdoutFile }),
   });
   return { code, signal, stdout, stderr };
 }
