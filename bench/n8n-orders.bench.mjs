@@ -146,7 +146,7 @@ function baselineWorkflow(itemsExpression, sandboxUrl) {
 // ---------------------------------------------------------------------------------------------------------
 // Set-up: sandbox, package, n8n user folder, credential, workflows.
 
-const n8nDir = ensureN8n();
+const n8nDir = await ensureN8n();
 const root = mkdtempSync(join(tmpdir(), 'cappi-n8n-bench-'));
 // Far more than every round can spend, so no order is ever refused for funds.
 const sandbox = await startSandbox({ seed: 5, keys: [{ key: KEY, balance: 100_000_000 }] });

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // Runs a command with the project's toolchain, installing it first when missing.
 //
-// Why this exists: the project needs Node >= 22.12 and pnpm, but a fresh machine has Node 20 and npm
-// only, corepack cannot verify signatures there, and nothing but the npm registry is reachable. So the
-// toolchain is installed from the npm registry (`node@24`, `pnpm@10`) into a project-local cache, and
+// Why this exists: the workspace needs Node >= 24 and pnpm (contributing/decisions/node-support.md), but a fresh
+// machine has Node 20 and npm only, corepack cannot verify signatures there, and nothing but the npm registry is
+// reachable. So the toolchain is installed from the npm registry (`node@24`, `pnpm@10`) into a project-local cache, and
 // the system is never touched. Plain JavaScript on purpose: this file runs on the machine's old Node.
 //
-//   node scripts/toolchain.mjs <command> [args...]
+//   node scripts/toolchain.mjs [--quiet] <command> [args...]
+//
+// Installs say nothing unless they fail (then their whole output is shown): `npm run demo` prints its story only.
+// Without --quiet, one line says what was installed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
@@ -19,8 +22,10 @@ const nodeMajor = 24;
 const cacheDir = join(root, '.cache', 'toolchain');
 const cacheBin = join(cacheDir, 'node_modules', '.bin');
 
+let quiet = false;
+
 function log(message) {
-  process.stderr.write(`[toolchain] ${message}\n`);
+  if (!quiet) process.stderr.write(`[toolchain] ${message}\n`);
 }
 
 function run(command, args, env) {
@@ -29,9 +34,17 @@ function run(command, args, env) {
   return result.status ?? 1;
 }
 
+/** Runs an install step with its output held back: shown whole if it fails, never otherwise. */
+function runQuietly(command, args, env) {
+  const result = spawnSync(command, args, { cwd: root, env, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  if (result.error) throw result.error;
+  if (result.status !== 0) process.stderr.write(`${result.stdout}${result.stderr}`);
+  return result.status ?? 1;
+}
+
+/** The workspace's floor (root package.json `engines`): the real-n8n e2e needs Node 24. */
 function nodeIsRecentEnough(version) {
-  const [major, minor] = version.replace(/^v/, '').split('.').map(Number);
-  return major > 22 || (major === 22 && minor >= 12);
+  return Number(version.replace(/^v/, '').split('.')[0]) >= nodeMajor;
 }
 
 function installedVersion(name) {
@@ -52,7 +65,7 @@ function ensureToolchain() {
       // A package.json of its own keeps npm from walking up into the workspace.
       writeFileSync(join(cacheDir, 'package.json'), '{"private":true}\n');
     }
-    const status = run(
+    const status = runQuietly(
       'npm',
       ['install', '--prefix', cacheDir, '--no-audit', '--no-fund', '--loglevel=error', ...wanted],
       process.env,
@@ -80,13 +93,23 @@ function ensureToolchain() {
   return env;
 }
 
-const [command, ...args] = process.argv.slice(2);
+const argv = process.argv.slice(2);
+if (argv[0] === '--quiet') {
+  quiet = true;
+  argv.shift();
+}
+const [command, ...args] = argv;
 if (!command) {
-  log('usage: node scripts/toolchain.mjs <command> [args...]');
+  process.stderr.write('usage: node scripts/toolchain.mjs [--quiet] <command> [args...]\n');
   process.exit(2);
 }
 const env = ensureToolchain();
 // In CI (CI=true) pnpm refuses to change the lockfile, which is what a clean-clone check wants.
-const install = run('pnpm', ['install', '--prefer-offline', '--reporter=append-only'], env);
-if (install !== 0) process.exit(install);
+const started = Date.now();
+const install = runQuietly('pnpm', ['install', '--prefer-offline', '--reporter=append-only'], env);
+if (install !== 0) {
+  process.stderr.write('[toolchain] pnpm install failed; its output is above\n');
+  process.exit(install);
+}
+log(`workspace installed (pnpm install, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 process.exit(run(command, args, env));

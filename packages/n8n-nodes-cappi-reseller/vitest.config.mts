@@ -9,5 +9,7 @@ export default defineConfig({
   resolve: { alias: { 'n8n-workflow': require.resolve('n8n-workflow') } },
   test: {
     include: ['test/**/*.test.ts'],
+    // Limits that catch a hang, not a slow machine.
+    testTimeout: 60_000,
   },
 });

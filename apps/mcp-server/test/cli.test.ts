@@ -1,30 +1,31 @@
 // The bin as a person meets it: a clear error without a key, --help, and --sandbox with no account at all.
-import { spawnSync } from 'node:child_process';
+import { runInGroup } from '@cappi-reseller/test-processes';
+import { GroupStdioClientTransport } from '@cappi-reseller/test-processes/mcp';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, LINK, removeDir, STEAM_LIKES, type ToolAnswer, tempDir, textOf } from './helpers.js';
 
-function run(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [BIN, ...args], {
+async function run(args: string[], env: Record<string, string> = {}) {
+  const result = await runInGroup(process.execPath, [BIN, ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
-    encoding: 'utf8',
     input: '',
-    timeout: 10_000,
+    timeoutMs: 20_000,
+    allowFailure: true,
   });
+  return { status: result.code, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe('starting', () => {
-  it('says on stderr, with nothing on stdout, that the key is missing and how to do without', () => {
-    const result = run([]);
+  it('says on stderr, with nothing on stdout, that the key is missing and how to do without', async () => {
+    const result = await run([]);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('CAPPI_API_KEY is not set');
     expect(result.stderr).toContain('--sandbox');
   });
 
-  it('documents every option in --help', () => {
-    const result = run(['--help']);
+  it('documents every option in --help', async () => {
+    const result = await run(['--help']);
     expect(result.status).toBe(0);
     for (const option of [
       '--sandbox',
@@ -43,8 +44,8 @@ describe('starting', () => {
     }
   });
 
-  it('refuses an unknown option', () => {
-    const result = run(['--no-such-thing'], { CAPPI_API_KEY: 'x-key-1234' });
+  it('refuses an unknown option', async () => {
+    const result = await run(['--no-such-thing'], { CAPPI_API_KEY: 'x-key-1234' });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--help');
   });
@@ -57,11 +58,10 @@ describe('--sandbox', () => {
 
   beforeAll(async () => {
     stateDir = tempDir();
-    const transport = new StdioClientTransport({
+    const transport = new GroupStdioClientTransport({
       command: process.execPath,
       args: [BIN, '--sandbox', '--state-dir', stateDir],
       env: {}, // no key, no URL: the embedded sandbox provides both
-      stderr: 'pipe',
     });
     transport.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();

@@ -1,18 +1,19 @@
 // The quick start's `npm run demo` is this story: it must run to the end, and tell it truthfully.
-import { spawn } from 'node:child_process';
+
 import { fileURLToPath } from 'node:url';
+import { spawnInGroup } from '@cappi-reseller/test-processes';
 import { expect, it } from 'vitest';
 
 const DEMO = fileURLToPath(new URL('../dist/demo.js', import.meta.url));
 
 it('runs the whole story against the embedded sandbox and exits 0', async () => {
-  const child = spawn(process.execPath, [DEMO], { env: { PATH: process.env.PATH ?? '' }, stdio: 'pipe' });
+  const child = spawnInGroup(process.execPath, [DEMO], { env: { PATH: process.env.PATH ?? '' }, stdio: 'pipe' });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
+  child.stdout?.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
   });
-  child.stderr.on('data', (chunk: Buffer) => {
+  child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));

@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { accountFingerprint, type LedgerRow, parseLedgerRow } from '@cappi-reseller/core';
 import { openLedger } from '@cappi-reseller/ledger';
 import { type Sandbox, startSandbox } from '@cappi-reseller/sandbox';
+import { GroupStdioClientTransport } from '@cappi-reseller/test-processes/mcp';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import {
   type CallToolResult,
   ElicitRequestSchema,
@@ -79,7 +79,8 @@ export function textOf(result: CallToolResult): string {
 export async function spawnServer(options: SpawnOptions): Promise<Spawned> {
   const stateDir = options.stateDir ?? tempDir();
   const ownsStateDir = options.stateDir === undefined;
-  const transport = new StdioClientTransport({
+  // The server runs in a process group of its own, killed when the client closes or the test file ends.
+  const transport = new GroupStdioClientTransport({
     command: process.execPath,
     args: [BIN, ...(options.args ?? [])],
     env: {
@@ -88,7 +89,6 @@ export async function spawnServer(options: SpawnOptions): Promise<Spawned> {
       CAPPI_STATE_DIR: stateDir,
       ...options.env,
     },
-    stderr: 'pipe',
   });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => {

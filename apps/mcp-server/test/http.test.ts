@@ -1,8 +1,9 @@
 // Streamable HTTP: a spawned server on a free port, real MCP clients with their own keys, and raw requests
 // for what a client library would never send (a foreign Host or Origin, a key in the URL, a borrowed session).
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import type { Sandbox } from '@cappi-reseller/sandbox';
+import { spawnInGroup } from '@cappi-reseller/test-processes';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
@@ -33,7 +34,7 @@ let sandbox: Sandbox;
 let stateDir: string;
 
 async function startHttpServer(args: string[] = [], env: Record<string, string> = {}): Promise<HttpServer> {
-  const child: ChildProcess = spawn(process.execPath, [BIN, '--http', '--port', '0', ...args], {
+  const child: ChildProcess = spawnInGroup(process.execPath, [BIN, '--http', '--port', '0', ...args], {
     env: { PATH: process.env.PATH, CAPPI_BASE_URL: sandbox.url, CAPPI_STATE_DIR: stateDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -260,12 +261,12 @@ describe('Streamable HTTP with a bearer token', () => {
   });
 
   it('will not listen beyond loopback without one', async () => {
-    const child = spawn(process.execPath, [BIN, '--http', '--host', '0.0.0.0', '--port', '0'], {
+    const child = spawnInGroup(process.execPath, [BIN, '--http', '--host', '0.0.0.0', '--port', '0'], {
       env: { PATH: process.env.PATH, CAPPI_API_KEY: CANARY, CAPPI_STATE_DIR: stateDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
     const code = await new Promise((resolve) => child.once('exit', resolve));

@@ -1,8 +1,8 @@
 // End to end with the official MCP Inspector in CLI mode (offline): it spawns the built bin with --sandbox,
 // lists the tools (with its schema portability check) and calls them, as a developer would.
-import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { runInGroup } from '@cappi-reseller/test-processes';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, LINK, removeDir, STEAM_LIKES, tempDir } from './helpers.js';
 
@@ -15,19 +15,20 @@ const home = tempDir('cappi-inspector-home-');
 
 afterAll(() => removeDir(home));
 
-function inspect(args: string[], serverArgs: string[] = []) {
-  const result = spawnSync(
+/** The Inspector (and the server it spawns) in a process group of its own, killed at the deadline or at the end. */
+async function inspect(args: string[], serverArgs: string[] = []) {
+  const result = await runInGroup(
     process.execPath,
     [INSPECTOR, '--cli', process.execPath, BIN, '--sandbox', ...serverArgs, ...args],
     // Its own HOME, so the Inspector's catalog and settings stay out of the user's.
-    { env: { PATH: process.env.PATH ?? '', HOME: home }, encoding: 'utf8', timeout: 30_000 },
+    { env: { PATH: process.env.PATH ?? '', HOME: home }, timeoutMs: 30_000, allowFailure: true },
   );
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return { status: result.code, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe('MCP Inspector CLI', () => {
-  it('lists the five tools, with no schema portability warning', () => {
-    const result = inspect(['--method', 'tools/list', '--strict']);
+  it('lists the five tools, with no schema portability warning', async () => {
+    const result = await inspect(['--method', 'tools/list', '--strict']);
     expect(result.status).toBe(0);
     const { tools } = JSON.parse(result.stdout) as { tools: { name: string }[] };
     expect(tools.map((tool) => tool.name).sort()).toEqual([
@@ -40,12 +41,12 @@ describe('MCP Inspector CLI', () => {
     expect(result.stderr).not.toMatch(/warning|error/i);
   });
 
-  it('calls get_balance and list_services', () => {
-    const balance = inspect(['--method', 'tools/call', '--tool-name', 'get_balance']);
+  it('calls get_balance and list_services', async () => {
+    const balance = await inspect(['--method', 'tools/call', '--tool-name', 'get_balance']);
     expect(balance.status).toBe(0);
     expect(JSON.parse(balance.stdout).structuredContent).toEqual({ balance: 100, currency: 'USD', sandbox: true });
 
-    const search = inspect([
+    const search = await inspect([
       '--method',
       'tools/call',
       '--tool-name',
@@ -57,13 +58,13 @@ describe('MCP Inspector CLI', () => {
     expect(JSON.parse(search.stdout).structuredContent.services[0].id).toBe(STEAM_LIKES);
   });
 
-  it('quotes and places an order', () => {
+  it('quotes and places an order', async () => {
     const order = ['--tool-arg', `service_id=${STEAM_LIKES}`, `link=${LINK}`, 'quantity=10'];
-    const quote = inspect(['--method', 'tools/call', '--tool-name', 'quote_order', ...order]);
+    const quote = await inspect(['--method', 'tools/call', '--tool-name', 'quote_order', ...order]);
     expect(quote.status).toBe(0);
     expect(JSON.parse(quote.stdout).structuredContent).toMatchObject({ price: 0.12, quantity: 10 });
     // Each Inspector call is a new server process (and a new quote secret), so this one orders without a quote.
-    const placed = inspect(
+    const placed = await inspect(
       ['--method', 'tools/call', '--tool-name', 'register_order', ...order],
       ['--allow-unquoted-orders'],
     );
@@ -71,8 +72,8 @@ describe('MCP Inspector CLI', () => {
     expect(JSON.parse(placed.stdout).structuredContent).toMatchObject({ charge: 0.12, sandbox: true });
   });
 
-  it('lists the resources', () => {
-    const result = inspect(['--method', 'resources/list']);
+  it('lists the resources', async () => {
+    const result = await inspect(['--method', 'resources/list']);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('cappi://catalog/category/Steam');
   });

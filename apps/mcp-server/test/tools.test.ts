@@ -229,6 +229,10 @@ describe('register_order and get_order_status', () => {
     const other = await spawnServer({ sandbox: slow });
     try {
       const { placed } = await quoteAndOrder(other, { service_id: STEAM_LIKES, link: LINK, quantity: 20 });
+      // "On time" on a busy machine: the 2 s wait plus a margin derived from a status read measured here.
+      const measured = Date.now();
+      await other.call('get_order_status', { order_id: placed.structuredContent?.order_id });
+      const marginMs = 1000 + 10 * (Date.now() - measured);
       const started = Date.now();
       const progress: Progress[] = [];
       const result = await other.call(
@@ -236,7 +240,7 @@ describe('register_order and get_order_status', () => {
         { order_id: placed.structuredContent?.order_id, wait_seconds: 2 },
         (p) => progress.push(p),
       );
-      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(Date.now() - started).toBeLessThan(2_000 + marginMs);
       expect(result.isError).toBeFalsy();
       expect(result.structuredContent).toMatchObject({ final: false, state: 'in_progress' });
       expect(textOf(result)).toContain('Not final after 2 s; call again');

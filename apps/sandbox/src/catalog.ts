@@ -231,7 +231,7 @@ const DESCRIPTIONS: readonly ((link: string) => string)[] = [
   (link) => `Gradual delivery to ${link}. Drops may happen; refill within the guarantee period.`,
 ];
 
-/** The vendor's own two example services (shared/api.md), kept verbatim so its examples work here. */
+/** The vendor's own two example services (https://cappiservices.com/api/Reseller), kept verbatim so its examples work here. */
 const VENDOR_EXAMPLES: readonly CatalogEntry[] = [
   {
     service: {

@@ -1,15 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, test } from 'vitest';
+import { killAllGroups, spawnInGroup } from '@cappi-reseller/test-processes';
+import { afterAll, describe, expect, test } from 'vitest';
 import { parseCliArgs } from './cli-args.js';
 import { defaultKey } from './state.js';
 
 const bin = fileURLToPath(new URL('../bin/cappi-reseller-sandbox.js', import.meta.url));
 
+/** The CLI in a process group of its own, killed after the tests whatever happened to them. */
 function run(args: string[]): ChildProcess {
-  return spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawnInGroup(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
 }
+
+afterAll(() => killAllGroups());
 
 /** Collects stdout until `pattern` appears. */
 async function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<string> {

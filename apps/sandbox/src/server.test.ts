@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
 import { startSandbox } from './server.js';
 import { call, withSandbox } from './test-utils.js';
 
@@ -29,15 +30,26 @@ describe('the sandbox server', () => {
     await withSandbox({}, async (sandbox) => {
       const yaml = await fetch(`${sandbox.url}/openapi.yaml`);
       expect(yaml.headers.get('content-type')).toMatch(/^application\/yaml/);
-      expect(await yaml.text()).toMatch(/^openapi: 3\.1\.0\n/);
+      const yamlText = await yaml.text();
+      expect(yamlText).toMatch(/^openapi: 3\.1\.0\n/);
 
-      const json = (await (await fetch(`${sandbox.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+      const json = (await (await fetch(`${sandbox.url}/openapi.json`)).json()) as {
+        paths: Record<string, unknown>;
+        servers: { url: string; description: string }[];
+      };
       expect(Object.keys(json.paths).sort()).toEqual(['/Balance', '/OrderStatus', '/RegisterOrder', '/ServicesList']);
+      // Imported into Postman or Insomnia, the contract targets this sandbox first, never production by default.
+      const sandboxFirst = { url: sandbox.url, description: 'This sandbox (no money is spent)' };
+      expect(json.servers[0]).toEqual(sandboxFirst);
+      expect(json.servers.map((server) => server.url)).toContain('https://cappiservices.com/api/Reseller');
+      expect((parse(yamlText) as { servers: unknown[] }).servers[0]).toEqual(sandboxFirst);
+      // The YAML is the contract as written, comments and all, with only the servers changed.
+      expect(yamlText).toContain('Where the vendor page is silent');
 
       const docs = await fetch(`${sandbox.url}/docs`);
       expect(docs.status).toBe(200);
       const page = await docs.text();
-      expect(page).toContain('Swagger UI');
+      expect(page).toContain('<title>Cappi Reseller sandbox: API docs</title>');
       // Offline: every script and stylesheet comes from the sandbox itself.
       const assets = [...page.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1] as string);
       expect(assets.length).toBeGreaterThan(0);
@@ -49,7 +61,7 @@ describe('the sandbox server', () => {
       }
       // "Try it out" targets the sandbox, never production.
       const shown = (await (await fetch(`${sandbox.url}/docs/json`)).json()) as { servers: { url: string }[] };
-      expect(shown.servers).toEqual([{ url: '/', description: 'This sandbox (no money is spent)' }]);
+      expect(shown.servers[0]).toEqual(sandboxFirst);
     });
   });
 

@@ -76,7 +76,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ? [...counts.values()].reduce((sum, count) => sum + count, 0)
       : (counts.get(operation) ?? 0);
   await app.register(adminRoutes, { state, faults, requests, violations: () => [...violations] });
-  await app.register(docsRoutes, contract);
+  await app.register(docsRoutes, { contract, key: firstKey });
 
   await app.listen({ port, host: options.host ?? DEFAULTS.host });
   const address = app.server.address();

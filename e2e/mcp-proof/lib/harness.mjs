@@ -2,14 +2,15 @@
 // Client, over stdio or Streamable HTTP, against a sandbox the caller started. Plain ESM, shared by the tests
 // (e2e/mcp-proof/src) and the benchmarks (bench/mcp-*.bench.mjs), which import it by relative path so that the
 // SDK resolves from this package's dependencies.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { spawnInGroup } from '@cappi-reseller/test-processes';
+import { GroupStdioClientTransport } from '@cappi-reseller/test-processes/mcp';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 
@@ -107,7 +108,8 @@ export function isAlive(pid) {
 export async function spawnStdio(options) {
   const stateDir = options.stateDir ?? tempDir();
   const ownsStateDir = options.stateDir === undefined;
-  const transport = new StdioClientTransport({
+  // In a process group of its own, killed when the client closes or the test process ends.
+  const transport = new GroupStdioClientTransport({
     command: process.execPath,
     args: [BIN, ...(options.args ?? [])],
     env: {
@@ -117,7 +119,6 @@ export async function spawnStdio(options) {
       CAPPI_STATE_DIR: stateDir,
       ...options.env,
     },
-    stderr: 'pipe',
   });
   let stderr = '';
   transport.stderr?.on('data', (chunk) => {
@@ -154,7 +155,7 @@ export async function spawnStdio(options) {
 export async function spawnHttp(options) {
   const stateDir = options.stateDir ?? tempDir();
   const ownsStateDir = options.stateDir === undefined;
-  const child = spawn(process.execPath, [BIN, '--http', '--port', '0', ...(options.args ?? [])], {
+  const child = spawnInGroup(process.execPath, [BIN, '--http', '--port', '0', ...(options.args ?? [])], {
     env: {
       PATH: process.env.PATH ?? '',
       ...(options.apiKey === undefined ? {} : { CAPPI_API_KEY: options.apiKey }),

@@ -224,7 +224,9 @@ describe('Streamable HTTP', () => {
     }
   });
 
-  it(`opens and closes ${CHURN} sessions and its memory comes back within 10%`, async () => {
+  // A fixed amount of work whose duration is the machine's: 10,000 sessions took about 60 s on an idle 2-core
+  // machine, and several times that on a busy one. No assertion is about time; the limit only catches a hang.
+  it(`opens and closes ${CHURN} sessions and its memory comes back within 10%`, { timeout: 30 * 60_000 }, async () => {
     const host = new URL(server.url).host;
     async function churn(count: number, keep: string[]): Promise<number> {
       const t0 = performance.now();
@@ -315,7 +317,9 @@ describe('Streamable HTTP', () => {
         growth: `${round((100 * (after - before)) / before, 1)}%`,
         catalogsOfThosePeopleMiB: round(keptCatalogsMiB),
       });
-      expect(growthMiB).toBeLessThan(keptCatalogsMiB / 4);
+      // Kept catalogs would add at least keptCatalogsMiB. RSS also holds heap the GC has not handed back yet, more of it
+      // on a busy machine (88 MiB was seen under load, for 344 MiB of catalogs): half of it separates the two cases.
+      expect(growthMiB).toBeLessThan(keptCatalogsMiB / 2);
       for (const form of keyForms(canary.key, canary.token)) expect(shared.stderr().includes(form)).toBe(false);
       for (const key of userKeys) expect(shared.stderr().includes(key)).toBe(false);
     } finally {

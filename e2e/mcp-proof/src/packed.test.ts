@@ -3,14 +3,14 @@
 // dependency, the sandbox, is optional and not on the registry yet), against an API elsewhere; and both tarballs
 // installed with npm, for `--sandbox`. Proves the bundle, its lazily loaded chunks and the sandbox's contract file
 // ship.
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Sandbox, startSandbox } from '@cappi-reseller/sandbox';
+import { runInGroup } from '@cappi-reseller/test-processes';
+import { GroupStdioClientTransport } from '@cappi-reseller/test-processes/mcp';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
@@ -25,20 +25,17 @@ interface Ran {
   output: string;
 }
 
-/** Runs a command without blocking the event loop, so vitest's own timeout can still fire. */
-function run(command: string, args: string[], cwd: string, env = process.env): Promise<Ran> {
-  return new Promise((resolve) => {
-    execFile(
-      command,
-      args,
-      { cwd, env, timeout: STEP_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 16 * 2 ** 20 },
-      (error, stdout, stderr) => {
-        const status = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-        const why = error?.killed ? `killed after ${STEP_TIMEOUT_MS} ms\n` : '';
-        resolve({ status, output: `${command} ${args.join(' ')}\n${why}${stdout}${stderr}${error?.message ?? ''}` });
-      },
-    );
-  });
+/**
+ * Runs a command without blocking the event loop, so vitest's own timeout can still fire, in a process group of its
+ * own (npm and what it starts), killed past the deadline.
+ */
+async function run(command: string, args: string[], cwd: string, env = process.env): Promise<Ran> {
+  try {
+    const result = await runInGroup(command, args, { cwd, env, timeoutMs: STEP_TIMEOUT_MS, allowFailure: true });
+    return { status: result.code, output: `${command} ${args.join(' ')}\n${result.stdout}${result.stderr}` };
+  } catch (error) {
+    return { status: null, output: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 /** The pnpm running this test (npm_execpath), else the one on PATH. */
@@ -67,7 +64,7 @@ beforeAll(async () => {
 }, 2 * STEP_TIMEOUT_MS);
 
 /** Lists the tools and reads the balance through a real MCP client; returns the balance answer's text. */
-async function driveServer(transport: StdioClientTransport): Promise<string> {
+async function driveServer(transport: GroupStdioClientTransport): Promise<string> {
   const client = new Client({ name: 'packed-test', version: '1.0.0' });
   await client.connect(transport);
   try {
@@ -95,7 +92,7 @@ it(
     try {
       sandbox = await startSandbox({ port: 0 });
       const answer = await driveServer(
-        new StdioClientTransport({
+        new GroupStdioClientTransport({
           command: 'npx',
           args: ['--yes', tarball],
           cwd: empty,
@@ -105,7 +102,6 @@ it(
             CAPPI_BASE_URL: sandbox.url,
             CAPPI_LEDGER: join(folder, 'ledger.sqlite'),
           },
-          stderr: 'pipe',
         }),
       );
       expect(answer).not.toContain('sandbox:');
@@ -143,12 +139,11 @@ it(
     expect(installed.status, installed.output).toBe(0);
 
     const answer = await driveServer(
-      new StdioClientTransport({
+      new GroupStdioClientTransport({
         command: process.execPath,
         args: [join(app, 'node_modules', '.bin', 'cappi-reseller-mcp'), '--sandbox'],
         cwd: app,
         env: { PATH: process.env.PATH ?? '', HOME: app },
-        stderr: 'pipe',
       }),
     );
     expect(answer).toContain('sandbox');

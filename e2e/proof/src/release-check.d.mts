@@ -12,7 +12,7 @@ export interface ReleaseReport {
 }
 export const ROOT: string;
 export const EXPECTED_PUBLISHED: string[];
-export function runReleaseCheck(options?: { root?: string }): ReleaseReport;
+export function runReleaseCheck(options?: { root?: string }): Promise<ReleaseReport>;
 export function formatReport(report: ReleaseReport): string;
 export function bump(version: string, kind: 'major' | 'minor' | 'patch'): string;
 export function workspacePackages(root: string): { dir: string; manifest: Record<string, unknown> }[];

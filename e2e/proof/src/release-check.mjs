@@ -13,12 +13,12 @@
 //    credentials) present; no `workspace:` range left; README present; `publint --strict` on the tarball itself;
 //    the n8n package without runtime dependencies.
 // Prints a report; exits 1 when a check fails. Warnings are printed, not fatal.
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runInGroup } from '@cappi-reseller/test-processes';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(here, '..', '..', '..');
@@ -58,18 +58,32 @@ const FORBIDDEN = [
 ];
 
 /** `pnpm pack`: the pnpm on PATH, or the one running this script (npm_execpath) when PATH has none. */
-function packWithPnpm(cwd, destination) {
+async function packWithPnpm(cwd, destination) {
   const args = ['pack', '--pack-destination', destination];
-  const onPath = spawnSync('pnpm', args, { cwd, encoding: 'utf8' });
   const execpath = process.env.npm_execpath;
-  if (onPath.error?.code === 'ENOENT' && execpath !== undefined && /pnpm/.test(execpath)) {
-    return spawnSync(process.execPath, [execpath, ...args], { cwd, encoding: 'utf8' });
-  }
-  return onPath;
+  const [command, commandArgs] =
+    execpath !== undefined && /pnpm/.test(execpath) ? [process.execPath, [execpath, ...args]] : ['pnpm', args];
+  return await runCommand(command, commandArgs, { cwd });
 }
 
-function run(command, args, options = {}) {
-  return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options });
+/**
+ * Every command runs in a process group of its own with a deadline (a stuck one fails the check instead of holding
+ * the run), and resolves with { status, stdout, stderr }.
+ */
+async function runCommand(command, args, options = {}) {
+  try {
+    const result = await runInGroup(command, args, { timeoutMs: 180_000, allowFailure: true, ...options });
+    return { status: result.code, stdout: result.stdout, stderr: result.stderr };
+  } catch (error) {
+    return { status: null, stdout: '', stderr: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** A command's standard output; throws when it fails. */
+async function run(command, args, options = {}) {
+  const result = await runCommand(command, args, options);
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr.trim()}`);
+  return result.stdout;
 }
 
 /** Workspace packages from pnpm-workspace.yaml's `packages:` globs (`dir` and `dir/*` forms). */
@@ -132,7 +146,7 @@ function pointedFiles(manifest) {
     .filter((file) => file !== 'package.json');
 }
 
-export function runReleaseCheck({ root = ROOT } = {}) {
+export async function runReleaseCheck({ root = ROOT } = {}) {
   const checks = [];
   const notes = [];
   const check = (id, pkg, ok, detail, severity = 'error') => checks.push({ id, package: pkg, ok, detail, severity });
@@ -163,7 +177,7 @@ export function runReleaseCheck({ root = ROOT } = {}) {
     // 1. changeset version, in a clone of HEAD.
     const changesets = readChangesets(root);
     const clone = join(work, 'repo');
-    run('git', ['clone', '--quiet', '--shared', root, clone]);
+    await run('git', ['clone', '--quiet', '--shared', root, clone]);
     // The clone holds HEAD: the changesets and versions there are what a release would start from.
     const cloned = workspacePackages(clone);
     const clonedChangesets = readChangesets(clone);
@@ -174,9 +188,8 @@ export function runReleaseCheck({ root = ROOT } = {}) {
     }
     symlinkSync(join(root, 'node_modules'), join(clone, 'node_modules'), 'dir');
     // The repo's own release command (`pnpm version-packages`): changeset version plus the MCP server's version files.
-    const version = spawnSync(process.execPath, [join(clone, 'scripts', 'version-packages.mjs'), clone], {
+    const version = await runCommand(process.execPath, [join(clone, 'scripts', 'version-packages.mjs'), clone], {
       cwd: clone,
-      encoding: 'utf8',
     });
     check(
       'changeset-version-runs',
@@ -274,7 +287,7 @@ export function runReleaseCheck({ root = ROOT } = {}) {
     mkdirSync(packs);
     for (const entry of published) {
       const name = entry.manifest.name;
-      const pnpm = packWithPnpm(entry.dir, packs);
+      const pnpm = await packWithPnpm(entry.dir, packs);
       if (pnpm.status !== 0) {
         check('pack', name, false, `pnpm pack failed: ${pnpm.stderr.trim().split('\n').slice(-3).join(' ')}`);
         continue;
@@ -286,12 +299,12 @@ export function runReleaseCheck({ root = ROOT } = {}) {
         check('pack', name, false, 'no tarball found after pnpm pack');
         continue;
       }
-      const files = run('tar', ['-tzf', tarball])
+      const files = (await run('tar', ['-tzf', tarball]))
         .trim()
         .split('\n')
         .map((path) => path.replace(/^package\//, ''));
       const sizeKb = statSync(tarball).size / 1024;
-      const sizes = run('tar', ['-tzvf', tarball])
+      const sizes = (await run('tar', ['-tzvf', tarball]))
         .trim()
         .split('\n')
         .map((line) => line.trim().split(/\s+/))
@@ -320,7 +333,7 @@ export function runReleaseCheck({ root = ROOT } = {}) {
         bad.length === 0,
         bad.length === 0 ? 'no tests, fixtures, .env, configs or build leftovers' : bad.slice(0, 10).join(', '),
       );
-      const packedManifest = JSON.parse(run('tar', ['-xzOf', tarball, 'package/package.json']));
+      const packedManifest = JSON.parse(await run('tar', ['-xzOf', tarball, 'package/package.json']));
       const required = ['package.json', 'README.md', ...pointedFiles(packedManifest)];
       const absent = required.filter((file) => !files.includes(file));
       check(
@@ -351,14 +364,18 @@ export function runReleaseCheck({ root = ROOT } = {}) {
       // Source maps that point at sources not shipped (nor embedded in `sourcesContent`) are broken for whoever
       // debugs the package.
       const maps = files.filter((file) => file.endsWith('.map'));
-      const brokenMaps = maps.filter((map) => {
-        const { sources = [], sourcesContent = [] } = JSON.parse(run('tar', ['-xzOf', tarball, `package/${map}`]));
-        return sources.some(
+      const brokenMaps = [];
+      for (const map of maps) {
+        const { sources = [], sourcesContent = [] } = JSON.parse(
+          await run('tar', ['-xzOf', tarball, `package/${map}`]),
+        );
+        const broken = sources.some(
           (source, index) =>
             typeof sourcesContent[index] !== 'string' &&
             !files.includes(join(dirname(map), source).replace(/\\/g, '/')),
         );
-      });
+        if (broken) brokenMaps.push(map);
+      }
       check(
         'source-maps',
         name,
@@ -368,7 +385,7 @@ export function runReleaseCheck({ root = ROOT } = {}) {
           : `${brokenMaps.length} of ${maps.length} source maps point at sources not in the package (e.g. ${brokenMaps[0]})`,
         'warning',
       );
-      const publint = spawnSync(process.execPath, [publintBin, 'run', tarball, '--strict'], { encoding: 'utf8' });
+      const publint = await runCommand(process.execPath, [publintBin, 'run', tarball, '--strict']);
       const publintOut = `${publint.stdout}${publint.stderr}`.trim();
       check(
         'publint',
@@ -426,7 +443,7 @@ export function formatReport({ checks, notes }) {
 }
 
 if (process.argv[1] !== undefined && relative(process.argv[1], fileURLToPath(import.meta.url)) === '') {
-  const report = runReleaseCheck();
+  const report = await runReleaseCheck();
   if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else process.stdout.write(`${formatReport(report)}\n`);
   process.exitCode = report.checks.some((entry) => !entry.ok && entry.severity === 'error') ? 1 : 0;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { bump, EXPECTED_PUBLISHED, formatReport, runReleaseCheck } from './release-check.mjs';
 import { printFigures } from './support.js';
 
-const report = runReleaseCheck();
+const report = await runReleaseCheck();
 
 describe('release: changeset version, pnpm pack, publint', () => {
   it('prints the report', () => {

@@ -247,13 +247,23 @@ describe('retries of reads', () => {
   });
 
   it('times out an attempt that takes too long (TimeoutError), and retries it', async () => {
-    sandbox.faults.inject({ kind: 'latency', ms: 400 }, { operation: 'Balance' });
-    const error = await failureOf(clientFor({ timeoutMs: 100, retries: 0 }).getBalance());
+    // The timeout must be met by a normal answer and missed by a delayed one, on a machine however busy: derived
+    // from the slowest normal answer measured here, and the delay a multiple of it.
+    let slowestMs = 0;
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      await clientFor().getBalance();
+      slowestMs = Math.max(slowestMs, performance.now() - started);
+    }
+    const timeoutMs = Math.ceil(10 * slowestMs) + 100;
+    const latency = { kind: 'latency', ms: 4 * timeoutMs } as const;
+    sandbox.faults.inject(latency, { operation: 'Balance' });
+    const error = await failureOf(clientFor({ timeoutMs, retries: 0 }).getBalance());
     expect(error).toBeInstanceOf(TimeoutError);
-    expect(error).toMatchObject({ timeoutMs: 100, retryable: true });
+    expect(error).toMatchObject({ timeoutMs, retryable: true });
 
-    sandbox.faults.inject({ kind: 'latency', ms: 400 }, { operation: 'Balance' });
-    await expect(clientFor({ timeoutMs: 100, retries: 1 }).getBalance()).resolves.toMatchObject({ currency: 'USD' });
+    sandbox.faults.inject(latency, { operation: 'Balance' });
+    await expect(clientFor({ timeoutMs, retries: 1 }).getBalance()).resolves.toMatchObject({ currency: 'USD' });
   });
 
   it('times out an attempt whose body stalls after the headers: the timeout bounds reading the answer too', async () => {

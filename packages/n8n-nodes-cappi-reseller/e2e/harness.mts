@@ -1,9 +1,9 @@
 // Drives a real n8n from the outside: a fresh user folder per run, the packed package installed in it as a
 // community package, and n8n's own CLI (import, execute, publish, start). Nothing here imports n8n code.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { killGroup, runInGroup, spawnInGroup } from '@cappi-reseller/test-processes';
 import { n8nBin } from './ensure-n8n.mjs';
 
 const started = Date.now();
@@ -24,6 +24,8 @@ export interface N8nHome {
 
 export interface CommandResult {
   code: number | null;
+  /** The signal that ended the command, when one did (code is then null). */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -78,49 +80,60 @@ async function envFor(userFolder: string): Promise<NodeJS.ProcessEnv> {
     N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
     N8N_TEMPLATES_ENABLED: 'false',
     N8N_PERSONALIZATION_ENABLED: 'false',
+    // No task runner process: only the Code node needs one, and none of these workflows has one.
+    N8N_RUNNERS_ENABLED: 'false',
     N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
     EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
     EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
   };
 }
 
-/** Runs an n8n CLI command to completion with the Node running this test (n8n 2.41 needs Node >= 24). */
+/** How long one n8n CLI command may take (1,000 orders in one execution included, on a busy machine). */
+const N8N_COMMAND_TIMEOUT_MS = 8 * 60_000;
+
+/**
+ * Runs an n8n CLI command to completion with the Node running this test (n8n 2.41 needs Node >= 24), in a process
+ * group of its own: killed at its deadline, and with the test run whatever happens (`import:credentials` once
+ * outlived its test, ignoring SIGTERM).
+ */
 export async function n8n(home: N8nHome, args: string[]): Promise<CommandResult> {
   const t0 = Date.now();
-  const result = await run(process.execPath, [n8nBin(home.n8nDir), ...args], { env: home.env, allowFailure: true });
+  const result = await run(process.execPath, [n8nBin(home.n8nDir), ...args], {
+    env: home.env,
+    allowFailure: true,
+    timeoutMs: N8N_COMMAND_TIMEOUT_MS,
+    // n8n prints a run's JSON (1,000 items: megabytes) and exits: through a pipe, a busy machine lost its end.
+    stdoutFile: join(home.userFolder, '..', `${home.name}-stdout.txt`),
+  });
   home.output.push(result.stdout, result.stderr);
-  log(`[${home.name}] n8n ${args.join(' ')} -> exit ${result.code} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const ended = result.code ?? `by ${result.signal}`;
+  log(`[${home.name}] n8n ${args.join(' ')} -> exit ${ended} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  if (result.code === null)
+    log(`[${home.name}] the end of its output:\n${`${result.stdout}\n${result.stderr}`.slice(-2000)}`);
   return result;
 }
 
+/** A command to completion, in a process group of its own that is killed at the deadline (default 5 min). */
 export async function run(
   command: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; allowFailure?: boolean } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    allowFailure?: boolean;
+    timeoutMs?: number;
+    stdoutFile?: string;
+  } = {},
 ): Promise<CommandResult> {
-  return await new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      env: options.env ?? process.env,
-      cwd: options.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code !== 0 && !options.allowFailure) {
-        reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stderr.slice(-2000)}`));
-      } else {
-        resolve({ code, stdout, stderr });
-      }
-    });
+  const { code, signal, stdout, stderr } = await runInGroup(command, args, {
+    env: options.env ?? process.env,
+    cwd: options.cwd,
+    allowFailure: options.allowFailure,
+    timeoutMs: options.timeoutMs ?? 5 * 60_000,
+    graceMs: 10_000,
+    ...(options.stdoutFile === undefined ? {} : { stdoutFile: options.stdoutFile }),
   });
+  return { code, signal, stdout, stderr };
 }
 
 /** The run that `n8n execute` prints (after "Execution was successful" or "Execution error"), parsed. */
@@ -174,9 +187,12 @@ export interface N8nServer {
   stop(): Promise<void>;
 }
 
+/** `n8n start` takes 10-30 s to be ready; a busy machine may take several times that. */
+const START_TIMEOUT_MS = 4 * 60_000;
+
 export async function startServer(home: N8nHome): Promise<N8nServer> {
   const t0 = Date.now();
-  const child: ChildProcess = spawn(process.execPath, [n8nBin(home.n8nDir), 'start'], {
+  const child = spawnInGroup(process.execPath, [n8nBin(home.n8nDir), 'start'], {
     env: home.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -184,7 +200,7 @@ export async function startServer(home: N8nHome): Promise<N8nServer> {
   // Kept in the user folder: read it when the trigger misbehaves (CAPPI_E2E_KEEP=1 keeps the folder).
   const logFile = join(home.userFolder, 'n8n-start.log');
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
+  const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       appendFileSync(logFile, chunk);
@@ -196,15 +212,29 @@ export async function startServer(home: N8nHome): Promise<N8nServer> {
       reject(new Error(`n8n start exited with ${code} before it was ready:\n${output.slice(-3000)}`)),
     );
   });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`n8n start was not ready within ${START_TIMEOUT_MS / 1000} s:\n${output.slice(-3000)}`)),
+      START_TIMEOUT_MS,
+    );
+  });
+  try {
+    await Promise.race([ready, deadline]);
+  } catch (error) {
+    if (child.pid !== undefined) await killGroup(child.pid, 10_000);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
   log(`[${home.name}] n8n start: ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (output in ${logFile})`);
   const url = `http://127.0.0.1:${home.env.N8N_PORT}`;
   return {
     url,
     async stop() {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      // n8n and whatever it started (its task runner): SIGTERM, SIGKILL after 30 s.
+      if (child.pid !== undefined) await killGroup(child.pid, 30_000);
       await exited;
-      clearTimeout(timer);
       home.output.push(output);
       log(`[${home.name}] n8n start: stopped`);
     },

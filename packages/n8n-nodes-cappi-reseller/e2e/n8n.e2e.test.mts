@@ -9,11 +9,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Fault, type Sandbox, type Service, startSandbox } from '@cappi-reseller/sandbox';
+import { killAllGroups } from '@cappi-reseller/test-processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_OUTCOME_CASES, type OrderOutcomeCase } from '../../core/test/order-outcome-cases';
 import { REQUEST_TIMEOUT_MS } from '../nodes/CappiReseller/transport';
 import { formatUsd, priceOf } from '../nodes/shared/core/domain/quote';
-import { ensureN8n } from './ensure-n8n.mjs';
+import { installedN8n, N8N_VERSION } from './ensure-n8n.mjs';
 import {
   cloneHome,
   createHome,
@@ -29,12 +30,16 @@ import {
   waitFor,
 } from './harness.mts';
 import {
+  balanceWorkflow,
   type CredentialRef,
+  defaultQuantityWorkflow,
   lifecycleWorkflow,
   type OrderInput,
   orderPerCredentialWorkflow,
   ordersWorkflow,
   readsWorkflow,
+  statusWorkflow,
+  textNumbersWorkflow,
   toolWorkflow,
   triggerWorkflow,
   type Workflow,
@@ -45,6 +50,8 @@ const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 // would not disguise one.
 const KEY_A = `canaryA${randomBytes(12).toString('hex')}`;
 const KEY_B = `canaryB${randomBytes(12).toString('hex')}`;
+// The key of an upstream that repeats it in every error it sends (see startEchoingUpstream).
+const KEY_C = `canaryC${randomBytes(12).toString('hex')}`;
 /** An account of sandbox A that cannot pay for anything: RegisterOrder answers HTTP 200 with success false. */
 const KEY_BROKE = `canaryBroke${randomBytes(12).toString('hex')}`;
 const BALANCE = 40;
@@ -55,10 +62,17 @@ const credB: CredentialRef = { id: 'e2eCredTrigger01', name: 'Cappi sandbox (tri
 /** Sandbox A's catalog, then a closed port: the node's RegisterOrder meets a refused connection. */
 const credClosed: CredentialRef = { id: 'e2eCredClosed001', name: 'Cappi catalog, then a closed port' };
 const credBroke: CredentialRef = { id: 'e2eCredBroke0001', name: 'Cappi sandbox (no money)' };
+const credC: CredentialRef = { id: 'e2eCredEchoing01', name: 'An API that echoes the key' };
+
+/** Every status the echoing upstream answers OrderStatus with (the order id asked is the status sent). */
+const ECHO_READ_STATUSES = [400, 401, 403, 404, 408, 409, 422, 429, 500, 502, 503];
+/** Every answer it gives RegisterOrder (the quantity asked is the status sent; 200 is a refusal). */
+const ECHO_ORDER_STATUSES = [200, 400, 401, 403, 409, 422, 429, 500, 502, 503];
 
 let root: string;
 let sandboxA: Sandbox;
 let sandboxB: Sandbox;
+let echoing: { url: string; server: Server; requests: number };
 let clockOffsetB = 0;
 let homeA: N8nHome;
 let homeB: N8nHome;
@@ -71,6 +85,7 @@ let cheap: Service & { rate: number };
 let withMinimum: Service;
 let expensive: Service & { rate: number };
 let expensiveQuantity: number;
+let fromOne: Service;
 /** A service whose smallest order costs between 0.05 and 1 USD, for the tool's Max Price. */
 let toolService: Service & { rate: number };
 let toolPrice: number;
@@ -85,11 +100,12 @@ function pickServices(): void {
     rate: number;
   };
   expensiveQuantity = Math.min(expensive.max, Math.max(expensive.min, Math.ceil((BALANCE + 20) / expensive.rate)));
+  fromOne = catalog.find((s) => s.min === 1 && typeof s.rate === 'number') as Service;
   toolService = priced.find((s) => priceOf(s.rate, s.min) >= 0.05 && priceOf(s.rate, s.min) <= 1) as Service & {
     rate: number;
   };
   toolPrice = priceOf(toolService.rate, toolService.min);
-  expect(cheap && withMinimum && expensive && toolService).toBeTruthy();
+  expect(cheap && withMinimum && expensive && fromOne && toolService).toBeTruthy();
 }
 
 /** Runs a workflow with `n8n execute` and returns the parsed run (whether it succeeded or failed). */
@@ -97,7 +113,7 @@ async function execute(id: string, expectSuccess: boolean): Promise<Run> {
   const result = await n8n(homeA, ['execute', `--id=${id}`, '--rawOutput']);
   const parsed = parseRun(`${result.stdout}\n${result.stderr}`);
   expect(parsed.status, `status of workflow ${id}`).toBe(expectSuccess ? 'success' : 'error');
-  expect(result.code, `exit code of n8n execute --id=${id}`).toBe(expectSuccess ? 0 : 1);
+  expect(result.code, `exit code of n8n execute --id=${id} (signal: ${result.signal})`).toBe(expectSuccess ? 0 : 1);
   return parsed;
 }
 
@@ -186,7 +202,7 @@ function urlOf(server: Server): string {
 }
 
 beforeAll(async () => {
-  const n8nDir = ensureN8n();
+  const n8nDir = installedN8n();
   root = mkdtempSync(join(tmpdir(), 'cappi-n8n-e2e-'));
   log(`working in ${root}`);
 
@@ -207,6 +223,7 @@ beforeAll(async () => {
     clock: () => Date.now() + clockOffsetB,
     validateResponses: true,
   });
+  echoing = await startEchoingUpstream();
   catalog = sandboxA.catalog();
   pickServices();
   log(`sandboxes at ${sandboxA.url} (actions) and ${sandboxB.url} (trigger); catalog of ${catalog.length} services`);
@@ -229,6 +246,7 @@ beforeAll(async () => {
     JSON.stringify([
       { ...credA, type: 'cappiResellerApi', data: { apiKey: KEY_A, baseUrl: sandboxA.url } },
       { ...credB, type: 'cappiResellerApi', data: { apiKey: KEY_B, baseUrl: `${sandboxB.url}/` } },
+      { ...credC, type: 'cappiResellerApi', data: { apiKey: KEY_C, baseUrl: echoing.url } },
       { ...credClosed, type: 'cappiResellerApi', data: { apiKey: KEY_A, baseUrl: urlOf(catalogThenClosed) } },
       { ...credBroke, type: 'cappiResellerApi', data: { apiKey: KEY_BROKE, baseUrl: sandboxA.url } },
     ]),
@@ -303,6 +321,22 @@ beforeAll(async () => {
     toolWorkflow('e2eToolOverCap01', credA, toolOrder(), { maxOrderUsd: toolPrice - 0.01 }),
     triggerWorkflow(credB, TRIGGER_THRESHOLD, placed.orderId),
     readmeExample(),
+    statusWorkflow('e2eEchoReads0001', credC, JSON.stringify(ECHO_READ_STATUSES.map((orderId) => ({ orderId }))), {
+      continueOnFail: true,
+    }),
+    ordersWorkflow(
+      'e2eEchoOrders001',
+      credC,
+      list(ECHO_ORDER_STATUSES.map((quantity) => ({ serviceId: 1, link: 'https://example.com/e2e/echo', quantity }))),
+      { continueOnFail: true },
+    ),
+    balanceWorkflow('e2eEchoBalance01', credC),
+    textNumbersWorkflow(
+      credA,
+      list([{ serviceId: String(cheap.service), link: 'https://example.com/e2e/text', quantity: String(cheap.min) }]),
+    ),
+    statusWorkflow('e2eBadOrderId001', credA, list([{ orderId: 'abc' } as never]), { continueOnFail: true }),
+    defaultQuantityWorkflow(credA, fromOne.service, 'https://example.com/e2e/default-quantity'),
   ];
   const workflowsDir = join(root, 'workflows');
   mkdirSync(workflowsDir);
@@ -314,10 +348,13 @@ beforeAll(async () => {
   triggerPhase = runTriggerPhase(placed.orderId);
   // Keep a failure for the trigger test instead of an unhandled rejection.
   triggerPhase.catch(() => undefined);
-}, 900_000);
+}, 600_000);
 
 afterAll(async () => {
   catalogThenClosed?.close();
+  await new Promise((resolve) => echoing?.server.close(resolve));
+  // Whatever the tests left running (an n8n command past its deadline, n8n start after a failure) goes first.
+  await killAllGroups(10_000);
   // stop() rejects if any response the sandboxes sent broke the contract.
   await sandboxA?.stop();
   await sandboxB?.stop();
@@ -336,6 +373,53 @@ function readmeExample(): Workflow {
     if (node.credentials?.cappiResellerApi) node.credentials.cappiResellerApi = credA;
   }
   return { ...example, id: 'e2eReadmeExample', active: false };
+}
+
+/**
+ * An upstream that repeats the key it was sent in every error: the problem's title, detail and errors, and a
+ * refusal's `error`. OrderStatus answers with the status the order id names, RegisterOrder with the one the
+ * quantity names (200: a refusal), Balance with 401; ServicesList lists one service so that orders get sent.
+ */
+async function startEchoingUpstream(): Promise<{ url: string; server: Server; requests: number }> {
+  const state = { url: '', server: createServer(), requests: 0 };
+  state.server.on('request', (request, response) => {
+    state.requests += 1;
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const sent = url.searchParams.get('key') ?? '';
+    const json = (status: number, body: unknown, type = 'application/json') => {
+      response.writeHead(status, { 'content-type': type });
+      response.end(JSON.stringify(body));
+    };
+    const echo = (status: number) =>
+      json(
+        status,
+        {
+          type: 'https://tools.ietf.org/html/rfc9110',
+          title: `invalid key ${sent}`,
+          status,
+          detail: `the key ${sent} was refused`,
+          errors: { key: [`${sent} is not a key`], quantity: [`rejected for ${sent}`] },
+        },
+        'application/problem+json',
+      );
+    if (url.pathname === '/ServicesList') {
+      json(200, [{ service: 1, category: 'Echo', name: 'Echo service', rate: 0.01, min: 1, max: 10_000, desc: null }]);
+    } else if (url.pathname === '/OrderStatus') {
+      echo(Number(url.searchParams.get('orderId')));
+    } else if (url.pathname === '/RegisterOrder') {
+      const status = Number(url.searchParams.get('quantity'));
+      if (status === 200)
+        json(200, { success: false, orderId: null, insufficientFunds: false, error: `bad key ${sent}` });
+      else echo(status);
+    } else {
+      echo(401);
+    }
+  });
+  await new Promise<void>((resolve) => state.server.listen(0, '127.0.0.1', resolve));
+  const address = state.server.address();
+  if (address === null || typeof address === 'string') throw new Error('the echoing upstream is not listening');
+  state.url = `http://127.0.0.1:${address.port}`;
+  return state;
 }
 
 function medianRate(): number {
@@ -419,6 +503,11 @@ describe('n8n-nodes-cappi-reseller in a real n8n 2.41.1', () => {
     expect(String(items[2]?.json.error).toLowerCase()).toContain('insufficient funds');
     expect(items[2]?.json.details).toMatchObject({ code: 'insufficient_funds' });
     expect(items[2]?.json.orderId).toBeUndefined();
+    // The run goes on past a refused item: its error does not list the orders placed so far (item 0's).
+    for (const refused of [items[1], items[2]]) {
+      expect(JSON.stringify(refused?.json)).not.toContain('Orders already placed');
+      expect(JSON.stringify(refused?.json)).not.toContain(String(items[0]?.json.orderId));
+    }
 
     // The bad quantity never reached the API; the order beyond the balance did, and was refused.
     const after = snapshotA();
@@ -584,6 +673,69 @@ describe('n8n-nodes-cappi-reseller in a real n8n 2.41.1', () => {
     expect(outputOf(result, 'Done')).toHaveLength(1);
   });
 
+  it('an API that echoes the key in its errors: no field of an error item shows it, for every status it sends', async () => {
+    const before = echoing.requests;
+    const reads = outputOf(await execute('e2eEchoReads0001', true), 'Status');
+    const orders = outputOf(await execute('e2eEchoOrders001', true), 'Create');
+    // Every item reached the upstream and failed (one ServicesList for the orders' catalog).
+    expect(echoing.requests - before).toBe(ECHO_READ_STATUSES.length + ECHO_ORDER_STATUSES.length + 1);
+    expect(reads.map(pairedIndex)).toEqual(ECHO_READ_STATUSES.map((_, i) => i));
+    expect(orders.map(pairedIndex)).toEqual(ECHO_ORDER_STATUSES.map((_, i) => i));
+    for (const item of [...reads, ...orders]) {
+      expect(Object.keys(item.json).sort()).toEqual(['details', 'error']);
+      const text = JSON.stringify(item.json);
+      expect(text).not.toContain(KEY_C);
+      expect(text).not.toMatch(/CAPPI_API_KEY|baseUrl/);
+    }
+    // The API's words do reach the items (so the key would have too): the refusal's text and problem titles.
+    expect(JSON.stringify(orders)).toContain('bad key ***');
+  });
+
+  it('a rejected key stops the run with an error for n8n users: the credential named, advice not repeating the message, no key', async () => {
+    const result = await execute('e2eEchoBalance01', false);
+    const error = result.data.resultData.error;
+    expect(error?.name).toBe('NodeApiError');
+    expect(error?.message).toBe(
+      'The API key was rejected (HTTP 401): check the API Key of the Cappi Reseller API credential',
+    );
+    expect(error?.description).toContain('Open the Cappi Reseller API credential');
+    expect(error?.description).not.toBe(error?.message);
+    const everything = JSON.stringify(result);
+    expect(everything).not.toContain('CAPPI_API_KEY');
+    expect(everything).not.toContain(KEY_C);
+  });
+
+  it('takes quantity and order id given as whole-number text ("120"), as Sheets, forms and webhooks send them', async () => {
+    sandboxA.setBalance(KEY_A, BALANCE);
+    const before = snapshotA();
+    const result = await execute('e2eTextNumbers01', true);
+    const [created] = outputOf(result, 'Create');
+    expect(created?.json).toMatchObject({ serviceId: cheap.service, quantity: cheap.min });
+    expect(snapshotA().orders).toBe(before.orders + 1);
+    expect(outputOf(result, 'Status')[0]?.json).toMatchObject({ orderId: created?.json.orderId });
+  });
+
+  it('names fields as the editor does: "Order ID", not "OrderId"', async () => {
+    const [item] = outputOf(await execute('e2eBadOrderId001', true), 'Status');
+    expect(item?.json.error).toBe('Order ID must be a whole number of at least 1 (got the text "abc")');
+  });
+
+  it('Quantity left as the editor sets it orders 1 unit, not 0 (which could only be refused)', async () => {
+    sandboxA.setBalance(KEY_A, BALANCE);
+    const [created] = outputOf(await execute('e2eDefaultQty001', true), 'Create');
+    expect(created?.json).toMatchObject({ serviceId: fromOne.service, quantity: 1 });
+  });
+
+  it('the README states the n8n version this e2e runs as the minimum, and its bold text is whole', () => {
+    const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
+    expect(/Requires n8n ([0-9.]+) or newer/.exec(readme)?.[1]).toBe(N8N_VERSION);
+    const prose = readme.replace(/```[\s\S]*?```/g, '');
+    for (const paragraph of prose.split(/\n\s*\n/)) {
+      expect((paragraph.match(/\*\*/g) ?? []).length % 2, paragraph).toBe(0);
+    }
+    expect(prose).not.toMatch(/^> /m);
+  });
+
   it('polling trigger: the first poll is a baseline, a change fires once, the next poll does not fire again', async () => {
     const outcome = await triggerPhase;
     // At least 3 each: n8n gives each trigger its own second of the minute, so one can poll a 4th time before the
@@ -633,17 +785,18 @@ describe('n8n-nodes-cappi-reseller in a real n8n 2.41.1', () => {
     const leaks: string[] = [];
     for (const home of [homeA, homeB]) {
       for (const text of home.output) {
-        for (const key of [KEY_A, KEY_B, KEY_BROKE]) {
+        for (const key of [KEY_A, KEY_B, KEY_C, KEY_BROKE]) {
           if (text.includes(key)) leaks.push(`output of n8n in ${home.name}`);
         }
       }
       for (const file of filesUnder(home.userFolder)) {
         const bytes = readFileSync(file);
-        for (const key of [KEY_A, KEY_B, KEY_BROKE]) if (bytes.includes(key)) leaks.push(file);
+        for (const key of [KEY_A, KEY_B, KEY_C, KEY_BROKE]) if (bytes.includes(key)) leaks.push(file);
       }
     }
     // The check can fail: the keys did reach the sandboxes, which saw requests carrying them.
     expect(sandboxA.requests()).toBeGreaterThan(1000);
+    expect(echoing.requests).toBeGreaterThan(ECHO_READ_STATUSES.length);
     expect(leaks).toEqual([]);
   });
 });

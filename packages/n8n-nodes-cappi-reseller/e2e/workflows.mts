@@ -85,9 +85,9 @@ function serviceById(id: number | string) {
 }
 
 export interface OrderInput {
-  serviceId: number;
+  serviceId: number | string;
   link: string;
-  quantity: number;
+  quantity: number | string;
 }
 
 /** Order creation fed by items: serviceId, link and quantity come from each item. */
@@ -191,6 +191,59 @@ export function ordersWorkflow(
   if (options.continueOnFail) create.onError = 'continueRegularOutput';
   if (options.retryOnFail) create.retryOnFail = true;
   return workflow(id, `e2e ${id}`, [start(), ...itemsFrom(listExpression), create]);
+}
+
+/** order.getStatus over several items (a JS expression producing a list of `{ orderId }`), optionally Continue On Fail. */
+export function statusWorkflow(
+  id: string,
+  credential: CredentialRef,
+  listExpression: string,
+  options: { continueOnFail?: boolean } = {},
+): Workflow {
+  const status = cappi('Status', credential, {
+    resource: 'order',
+    operation: 'getStatus',
+    orderId: '={{ $json.orderId }}',
+  });
+  if (options.continueOnFail) status.onError = 'continueRegularOutput';
+  return workflow(id, `e2e ${id}`, [start(), ...itemsFrom(listExpression), status]);
+}
+
+/** account.getBalance, once. */
+export function balanceWorkflow(id: string, credential: CredentialRef): Workflow {
+  return workflow(id, `e2e ${id}`, [
+    start(),
+    cappi('Balance', credential, { resource: 'account', operation: 'getBalance' }),
+  ]);
+}
+
+/** order.create with the Quantity field left as the editor sets it (not in the parameters at all). */
+export function defaultQuantityWorkflow(credential: CredentialRef, serviceId: number, link: string): Workflow {
+  const create = cappi('Create', credential, {
+    resource: 'order',
+    operation: 'create',
+    serviceId: serviceById(serviceId),
+    link,
+  });
+  return workflow('e2eDefaultQty001', 'e2e default quantity', [start(), create]);
+}
+
+/**
+ * Order and status fed with numbers as text ("120"), as Google Sheets, forms and webhooks send them: the items'
+ * serviceId and quantity are text, and the order id is turned into text before Get Status.
+ */
+export function textNumbersWorkflow(credential: CredentialRef, listExpression: string): Workflow {
+  const status = cappi('Status', credential, {
+    resource: 'order',
+    operation: 'getStatus',
+    orderId: '={{ String($json.orderId) }}',
+  });
+  return workflow('e2eTextNumbers01', 'e2e numbers as text', [
+    start(),
+    ...itemsFrom(listExpression),
+    createFromItems(credential),
+    status,
+  ]);
 }
 
 /** Order > Create with fixed parameters (one order per input item), optionally Continue On Fail. */

@@ -3,11 +3,12 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
+  errorFromHttp,
   errorFromRefusal,
   UnknownOutcomeError,
   unknownOutcomeMessage,
 } from '../nodes/shared/core/domain/errors';
-import { assertOrderAllowed } from '../nodes/shared/core/domain/validate';
+import { assertOrderAllowed, validateOrderId } from '../nodes/shared/core/domain/validate';
 import { errorItemJson, toNodeError } from '../nodes/shared/errors';
 
 const node: INode = {
@@ -85,6 +86,63 @@ describe('toNodeError', () => {
       secrets: ['canary-secret-123'],
     });
     expect(nodeError.message).not.toContain('canary-secret-123');
+  });
+});
+
+describe('an API that echoes the key', () => {
+  // A canary made at run time: random, so that it cannot be mistaken for anything else.
+  const canary = `canaryEcho${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+  const KEY = canary;
+  const echo = { type: 'about:blank', title: `invalid key ${KEY}`, detail: `key=${KEY} was rejected`, status: 0 };
+  const answers = [
+    ...[400, 401, 403, 404, 408, 409, 422, 429, 500, 502, 503].flatMap((status) =>
+      (['Balance', 'OrderStatus', 'RegisterOrder'] as const).map((operation) =>
+        errorFromHttp(status, { ...echo, status }, { operation, orderId: 7 }),
+      ),
+    ),
+    errorFromRefusal({ success: false, orderId: null, insufficientFunds: false, error: `bad key ${KEY}` }, { order }),
+  ];
+
+  it('reaches no field of the node error: message, description, messages, the response it keeps', () => {
+    for (const answer of answers) {
+      const nodeError = toNodeError(node, answer, { secrets: [KEY], itemIndex: 0 });
+      const everything = JSON.stringify({
+        ...nodeError,
+        message: nodeError.message,
+        description: nodeError.description,
+      });
+      expect(everything, `${answer.status} ${answer.operation}`).not.toContain(KEY);
+    }
+    // The API's words were there to leak (core keeps them for most statuses): the check can fail.
+    expect(answers.filter((answer) => JSON.stringify(answer.toJSON()).includes(KEY)).length).toBeGreaterThan(20);
+  });
+
+  it('reaches no field of a Continue On Fail item', () => {
+    for (const answer of answers) {
+      const json = errorItemJson(toNodeError(node, answer, { secrets: [KEY] }), answer, [KEY]);
+      expect(JSON.stringify(json), `${answer.status} ${answer.operation}`).not.toContain(KEY);
+    }
+  });
+
+  it('every error has advice of its own as description, never the message again, never an environment variable', () => {
+    for (const answer of answers) {
+      const nodeError = toNodeError(node, answer, { secrets: [KEY] });
+      expect(nodeError.description, nodeError.message).toBeTruthy();
+      expect(nodeError.description).not.toBe(nodeError.message);
+      for (const text of [nodeError.message, nodeError.description ?? '']) {
+        expect(text).not.toMatch(/CAPPI_API_KEY|baseUrl|order id\b/);
+      }
+    }
+  });
+});
+
+describe('field names', () => {
+  it('are those of the editor: "Order ID", not orderId', () => {
+    const nodeError = toNodeError(
+      node,
+      thrown(() => validateOrderId('abc')),
+    );
+    expect(nodeError.message).toBe('Order ID must be a whole number of at least 1 (got the text "abc")');
   });
 });
 

@@ -95,14 +95,20 @@ export class CappiReseller implements INodeType {
           returnData.push({ json, pairedItem: { item: itemIndex } });
         }
       } catch (error) {
+        const continuing = this.continueOnFail();
         const nodeError = toNodeError(this.getNode(), error, {
           itemIndex,
-          placed: state.placed,
+          // The orders placed so far matter when the run stops here; a refused item that the run goes past does not
+          // need to repeat them (they are the other items' output).
+          placed: continuing ? [] : state.placed,
           secrets: transport.secrets,
         });
-        if (this.continueOnFail()) {
+        if (continuing) {
           // No `error` property on the item: n8n would replace the JSON with the bare message.
-          returnData.push({ json: errorItemJson(nodeError, error), pairedItem: { item: itemIndex } });
+          returnData.push({
+            json: errorItemJson(nodeError, error, transport.secrets),
+            pairedItem: { item: itemIndex },
+          });
           continue;
         }
         throw nodeError;

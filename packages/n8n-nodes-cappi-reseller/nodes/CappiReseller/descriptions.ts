@@ -34,8 +34,14 @@ export function serviceLocator(operation: string, resource: string, description:
   };
 }
 
-/** A resource locator's value as a number when it is a whole number, else as given (so the error can quote it). */
-export function toServiceId(value: unknown): unknown {
+/**
+ * A value as a number when it is whole-number text ("120": Sheets, forms and webhooks send numbers as text), else as
+ * given, so that validation can quote it in its error.
+ */
+export function toWholeNumber(value: unknown): unknown {
   if (typeof value === 'string' && /^\s*[0-9]+\s*$/.test(value)) return Number(value.trim());
   return value;
 }
+
+/** A resource locator's value as a number when it is a whole number, else as given (so the error can quote it). */
+export const toServiceId = toWholeNumber;

@@ -13,8 +13,8 @@ export async function searchServices(
   filter?: string,
   paginationToken?: string,
 ): Promise<INodeListSearchResult> {
+  const transport = await createTransport(this);
   try {
-    const transport = await createTransport(this);
     const matches = search(await transport.listServices(), { query: filter ?? '' });
     const page = paginate(matches, { limit: PAGE_SIZE, ...(paginationToken ? { cursor: paginationToken } : {}) });
     return {
@@ -22,7 +22,7 @@ export async function searchServices(
       ...(page.nextCursor === undefined ? {} : { paginationToken: page.nextCursor }),
     };
   } catch (error) {
-    throw toNodeError(this.getNode(), error);
+    throw toNodeError(this.getNode(), error, { secrets: transport.secrets });
   }
 }
 

@@ -3,7 +3,7 @@ import { errorFromRefusal, InvalidRequestError, type ResellerError } from '../..
 import { quoteOrder } from '../../../shared/core/domain/quote';
 import type { OrderRequest, Quote, Service } from '../../../shared/core/domain/types';
 import { assertOrderAllowed, findService, validateOrderInput } from '../../../shared/core/domain/validate';
-import { serviceLocator, toServiceId } from '../../descriptions';
+import { serviceLocator, toServiceId, toWholeNumber } from '../../descriptions';
 import type { Transport } from '../../transport';
 import type { ExecutionState } from '../types';
 import { limitRefusal, orderLimitsDescription, readSpendingLimits, runsAsTool, toolRefusal } from './limits';
@@ -39,9 +39,11 @@ export const orderCreateDescription: INodeProperties[] = [
     name: 'quantity',
     type: 'number',
     required: true,
-    default: 0,
-    typeOptions: { numberPrecision: 0 },
-    description: 'How many units to order; it must lie within the min and max of the service',
+    // Every service takes at least 1 unit; 0 would only ever be refused.
+    default: 1,
+    typeOptions: { minValue: 1, numberPrecision: 0 },
+    description:
+      'How many units to order; it must lie within the min and max of the service (the service list shows them)',
     displayOptions: { show: showOnlyForCreate },
   },
   orderLimitsDescription,
@@ -51,7 +53,7 @@ export async function create(this: IExecuteFunctions, itemIndex: number, state: 
   const order = validateOrderInput({
     serviceId: toServiceId(this.getNodeParameter('serviceId', itemIndex, '', { extractValue: true })),
     link: this.getNodeParameter('link', itemIndex),
-    quantity: this.getNodeParameter('quantity', itemIndex),
+    quantity: toWholeNumber(this.getNodeParameter('quantity', itemIndex)),
   });
   const limits = readSpendingLimits(this, itemIndex);
   const noLimit = toolRefusal(limits, runsAsTool(this));

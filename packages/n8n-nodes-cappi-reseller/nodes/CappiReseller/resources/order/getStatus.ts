@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { normalizeOrderStatus } from '../../../shared/core/domain/status';
 import { validateOrderId } from '../../../shared/core/domain/validate';
+import { toWholeNumber } from '../../descriptions';
 import type { ExecutionState } from '../types';
 
 export const orderGetStatusDescription: INodeProperties[] = [
@@ -22,7 +23,7 @@ export async function getStatus(
   itemIndex: number,
   state: ExecutionState,
 ): Promise<IDataObject> {
-  const orderId = validateOrderId(this.getNodeParameter('orderId', itemIndex));
+  const orderId = validateOrderId(toWholeNumber(this.getNodeParameter('orderId', itemIndex)));
   const status = await state.transport.getOrderStatus(orderId);
   return { orderId, ...normalizeOrderStatus(status) };
 }
