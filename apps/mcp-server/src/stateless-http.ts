@@ -17,6 +17,11 @@ import { createServer } from './server.js';
 
 /** Requests served at once by one replica; more are refused (503), so a flood cannot exhaust its memory. */
 export const MAX_REQUESTS_IN_FLIGHT = 1_000;
+/**
+ * How long a key's client and catalog cache are kept after its last request: without sessions, every request would
+ * otherwise start with an empty cache and read the whole catalog again.
+ */
+export const ACCOUNT_LINGER_MS = 60_000;
 
 export interface StatelessOptions {
   /** How often rows left 'sending' by a replica that died are looked for, ms. */
@@ -38,6 +43,16 @@ function refuse(res: ServerResponse, status: number, message: string, headers: R
 
 export function createStatelessHandler(runtime: Runtime, options: StatelessOptions, log: Logger): StatelessHandler {
   const open = new Set<McpServer>();
+  /** Releases of keys whose requests ended, waiting ACCOUNT_LINGER_MS. */
+  const lingering = new Map<NodeJS.Timeout, string>();
+  const releaseLater = (apiKey: string) => {
+    const timer = setTimeout(() => {
+      lingering.delete(timer);
+      runtime.release(apiKey);
+    }, ACCOUNT_LINGER_MS);
+    timer.unref();
+    lingering.set(timer, apiKey);
+  };
   const sweep = startRecoverySweep(runtime, options.recoverySweepMs, log);
 
   return {
@@ -65,7 +80,7 @@ export function createStatelessHandler(runtime: Runtime, options: StatelessOptio
         open.delete(server);
         // An order this request started is recorded by the guard whatever happens to the connection (inFlight).
         void server.close().catch(() => undefined);
-        runtime.release(apiKey);
+        releaseLater(apiKey);
       };
       // The answer is an SSE stream that ends when the request's last message is sent, or the client goes away.
       res.once('close', end);
@@ -79,6 +94,11 @@ export function createStatelessHandler(runtime: Runtime, options: StatelessOptio
     },
     async close() {
       clearInterval(sweep);
+      for (const [timer, apiKey] of lingering) {
+        clearTimeout(timer);
+        runtime.release(apiKey);
+      }
+      lingering.clear();
       await Promise.all([...open].map((server) => server.close().catch(() => undefined)));
       open.clear();
     },

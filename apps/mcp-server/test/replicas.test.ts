@@ -282,6 +282,20 @@ describe('replica mode (--stateless)', () => {
     }
   });
 
+  it("keeps a key's catalog between its requests, though no session holds it", async () => {
+    const person = await connect(second.url, { 'X-Cappi-Api-Key': OTHER_KEY });
+    try {
+      const before = sandbox.requests('ServicesList');
+      for (const quantity of [20, 30, 40]) {
+        const quote = await call(person.client, 'quote_order', { service_id: STEAM_LIKES, link: LINK, quantity });
+        expect(quote.isError, textOf(quote)).toBeFalsy();
+      }
+      expect(sandbox.requests('ServicesList') - before).toBe(1);
+    } finally {
+      await person.client.close();
+    }
+  });
+
   it('records as unknown, within a sweep, an order left sending by a replica that is gone', async () => {
     const store = await openLedger(database.url);
     const account = await accountFingerprint(OTHER_KEY);
