@@ -65,7 +65,10 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<vo
     const { serveHttp } = await import('./http.js');
     const handle = await serveHttp(runtime, config.http, log);
     closeTransport = () => handle.close();
-    log.info(`listening on ${handle.url} (${upstream}; ${describeLimits(config)}; ledger ${runtime.ledger.location})`);
+    const mode = config.http.stateless ? 'replica mode (--stateless); ' : '';
+    log.info(
+      `listening on ${handle.url} (${mode}${upstream}; ${describeLimits(config)}; ledger ${runtime.ledger.location})`,
+    );
   } else {
     const defaultKey = runtime.defaultKey;
     if (defaultKey === undefined) throw new Error('no API key'); // parseConfig guarantees one for stdio

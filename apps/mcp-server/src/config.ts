@@ -32,6 +32,10 @@ export interface HttpOptions {
   token: string | undefined;
   allowedHosts: readonly string[];
   allowedOrigins: readonly string[];
+  /** Replica mode (stateless-http.ts): no session state, so any of several replicas serves any request. */
+  stateless: boolean;
+  /** Replica mode: how often rows left 'sending' by a replica that died are looked for, ms. */
+  recoverySweepMs: number;
 }
 
 export interface Config {
@@ -86,6 +90,12 @@ Transport
   --allowed-origins <a,b>         browser Origins accepted                 env CAPPI_MCP_ALLOWED_ORIGINS
   CAPPI_MCP_TOKEN=<token>         bearer token required on every HTTP request (mandatory beyond loopback)
   Over HTTP each session may bring its own API key in the X-Cappi-Api-Key header.
+  GET /healthz answers 200 when the server is up and its ledger answers, 503 when not (no token, no key, no data).
+  --stateless                     replica mode: no session state, so any of several replicas behind a round-robin
+                                  load balancer serves any request; needs --http, a PostgreSQL --ledger and
+                                  CAPPI_QUOTE_SECRET (the same on every replica)  env CAPPI_MCP_STATELESS=1
+  CAPPI_MCP_RECOVERY_SWEEP_SECONDS=<n>  replica mode: how often orders left "sending" by a replica that died are
+                                  looked for and recorded as "unknown" (default 60)
 
 Spending guard
   --read-only                     never place orders; register_order is not listed   env CAPPI_READ_ONLY=1
@@ -198,6 +208,7 @@ export function parseConfig(argv: readonly string[], env: Env): Config {
     );
   }
 
+  const stateless = bool(flags.stateless, env, 'CAPPI_MCP_STATELESS');
   let http: HttpOptions | undefined;
   if (useHttp) {
     const host = flagOrEnv(flags.host, env, 'CAPPI_MCP_HOST') ?? '127.0.0.1';
@@ -213,7 +224,14 @@ export function parseConfig(argv: readonly string[], env: Env): Config {
       token,
       allowedHosts: list(flagOrEnv(flags['allowed-hosts'], env, 'CAPPI_MCP_ALLOWED_HOSTS')),
       allowedOrigins: list(flagOrEnv(flags['allowed-origins'], env, 'CAPPI_MCP_ALLOWED_ORIGINS')),
+      stateless,
+      recoverySweepMs:
+        number(env.CAPPI_MCP_RECOVERY_SWEEP_SECONDS?.trim() || undefined, 'CAPPI_MCP_RECOVERY_SWEEP_SECONDS', 60, {
+          min: 1,
+        }) * 1000,
     };
+  } else if (stateless) {
+    throw new ConfigError('--stateless is a mode of the HTTP server: add --http');
   }
 
   const allow = list(flagOrEnv(flags.allow, env, 'CAPPI_ALLOW'));
@@ -247,6 +265,9 @@ export function parseConfig(argv: readonly string[], env: Env): Config {
     env,
   );
 
+  const quoteSecret = env.CAPPI_QUOTE_SECRET?.trim() || undefined;
+  if (stateless) checkReplicaMode(ledger.location, quoteSecret, policy);
+
   return {
     mode,
     sandbox,
@@ -258,11 +279,36 @@ export function parseConfig(argv: readonly string[], env: Env): Config {
       number(flagOrEnv(flags['catalog-ttl'], env, 'CAPPI_CATALOG_TTL_SECONDS'), '--catalog-ttl', 300, { min: 0 }) *
       1000,
     retries: retriesOf(flagOrEnv(flags.retries, env, 'CAPPI_RETRIES')),
-    quoteSecret: env.CAPPI_QUOTE_SECRET?.trim() || undefined,
+    quoteSecret,
     policy,
     checkApi,
     json: flags.json === true,
   };
+}
+
+/**
+ * What replica mode needs (contributing/decisions/replica-mode.md): one ledger every replica reaches, quotes every
+ * replica can check, and no confirmation that would have to come back to the replica that asked.
+ */
+function checkReplicaMode(ledger: string, quoteSecret: string | undefined, policy: ServerPolicy): void {
+  if (!/^postgres(ql)?:\/\//i.test(ledger)) {
+    throw new ConfigError(
+      '--stateless needs the order ledger in PostgreSQL (--ledger postgres://user@host/db, or CAPPI_LEDGER_URL): ' +
+        'replicas on several machines cannot share a SQLite file, and each would keep a daily budget of its own',
+    );
+  }
+  if (quoteSecret === undefined) {
+    throw new ConfigError(
+      '--stateless needs CAPPI_QUOTE_SECRET, the same on every replica: a quote made by one replica must be accepted by the replica that places the order',
+    );
+  }
+  if (policy.requireConfirmation) {
+    throw new ConfigError(
+      '--require-confirmation cannot be used with --stateless: confirmation asks the person through MCP elicitation, ' +
+        'whose answer must come back to the replica that asked, which a round-robin load balancer cannot ensure; ' +
+        'orders are confirmed with signed quotes (quote_order, then register_order) instead',
+    );
+  }
 }
 
 /**
@@ -324,6 +370,7 @@ function parseFlags(argv: readonly string[]) {
       'catalog-ttl': { type: 'string' },
       retries: { type: 'string' },
       'check-api': { type: 'boolean' },
+      stateless: { type: 'boolean' },
       json: { type: 'boolean' },
     },
   });

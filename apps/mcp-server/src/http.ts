@@ -7,9 +7,11 @@ import { redact } from '@cappi-reseller/core';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { HttpOptions } from './config.js';
+import { createHealthCheck, HEALTH_PATH } from './health.js';
 import type { Logger } from './log.js';
 import type { Runtime } from './runtime.js';
 import { createServer } from './server.js';
+import { createStatelessHandler } from './stateless-http.js';
 
 /** The header a session brings its upstream API key in (Node lower-cases incoming header names). */
 export const API_KEY_HEADER = 'X-Cappi-Api-Key';
@@ -66,6 +68,10 @@ export async function serveHttp(runtime: Runtime, options: HttpOptions, log: Log
   );
   const allowedOrigins = new Set(options.allowedOrigins.map((origin) => origin.toLowerCase().replace(/\/$/, '')));
   const sessions = new Map<string, Session>();
+  const health = createHealthCheck(runtime.ledger, log);
+  const replicas = options.stateless
+    ? createStatelessHandler(runtime, { recoverySweepMs: options.recoverySweepMs, apiKeyHeader: API_KEY_HEADER }, log)
+    : undefined;
 
   function originAllowed(origin: string | undefined): boolean {
     if (origin === undefined) return true; // not a browser
@@ -81,6 +87,7 @@ export async function serveHttp(runtime: Runtime, options: HttpOptions, log: Log
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === HEALTH_PATH) return health.answer(req, res); // before the checks: see health.ts
     const hostname = hostnameOf(header(req, 'host') ?? '');
     if (hostname === undefined || !allowedHosts.has(hostname)) {
       return reject(
@@ -109,6 +116,7 @@ export async function serveHttp(runtime: Runtime, options: HttpOptions, log: Log
     // Registered as a secret by runtime.contextFor when a session starts with it, and forgotten when the last
     // session of that key ends; a request that opens no session and matches none is refused without a log line.
     const headerKey = header(req, API_KEY_HEADER.toLowerCase())?.trim() || undefined;
+    if (replicas !== undefined) return replicas.handle(req, res, headerKey);
     const sessionId = header(req, 'mcp-session-id');
     if (sessionId !== undefined) {
       const session = sessions.get(sessionId);
@@ -195,6 +203,7 @@ export async function serveHttp(runtime: Runtime, options: HttpOptions, log: Log
     url,
     async close() {
       clearInterval(sweeper);
+      await replicas?.close();
       await Promise.all([...sessions.values()].map((session) => session.server.close().catch(() => undefined)));
       sessions.clear();
       httpServer.closeAllConnections();

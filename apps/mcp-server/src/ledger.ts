@@ -67,6 +67,7 @@ function deferredStore(location: string, opening: Promise<OrderLedgerStore>): Or
     markUnknown: (id: number, detail: string) => use((store) => store.markUnknown(id, detail)),
     wasImported: (source: string) => use((store) => store.wasImported(source)),
     importRows: (source: string, rows: readonly ImportedLedgerRow[]) => use((store) => store.importRows(source, rows)),
+    ping: () => use((store) => store.ping()),
     async close() {
       const store = await opening.catch(() => undefined);
       await store?.close();

@@ -194,8 +194,11 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
   };
 }
 
-/** Says, once at start, which orders a crashed or killed process left unrecorded: they count as possibly placed. */
-function recoverAtStart(interrupted: Awaited<ReturnType<typeof recoverInterrupted>>, log: Logger): void {
+/**
+ * Says which orders a crashed or killed process left unrecorded: they count as possibly placed. Once at start, and
+ * in replica mode after each sweep that found some (stateless-http.ts).
+ */
+export function recoverAtStart(interrupted: Awaited<ReturnType<typeof recoverInterrupted>>, log: Logger): void {
   if (interrupted.length === 0) return;
   const list = interrupted
     .map(

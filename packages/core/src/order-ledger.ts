@@ -71,5 +71,8 @@ export interface OrderLedgerStore {
   wasImported(source: string): Promise<boolean>;
   /** Writes rows of an older ledger in one transaction, once per `source`; false when `source` was imported before. */
   importRows(source: string, rows: readonly ImportedLedgerRow[]): Promise<boolean>;
+  /** Reaches the database with a trivial query (a health check): resolves when it answers, rejects when it cannot
+   * be reached. Reads and writes nothing. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -105,6 +105,9 @@ export function createMemoryLedger(location = 'memory://ledger'): MemoryLedger {
       for (const row of imports) insert(row, { status: row.status, orderId: row.orderId, detail: row.detail });
       return true;
     },
+    async ping() {
+      check('ping');
+    },
     async close() {},
   };
 }

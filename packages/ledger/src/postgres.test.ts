@@ -138,6 +138,26 @@ describe('the PostgreSQL ledger', () => {
     expect(error?.message).not.toMatch(/pw-/);
   });
 
+  it('rejects a ping, naming the ledger without its password, once its database is gone', async () => {
+    const own = await createPostgresDatabase('cappi_ping');
+    const url = new URL(own.url);
+    url.password = 'pw-Secret-9z';
+    const store = await openPostgresLedger(url.toString());
+    try {
+      await store.ping();
+      await own.drop();
+      const error = await store.ping().then(
+        () => undefined,
+        (caught: Error) => caught,
+      );
+      expect(error?.message).toMatch(/^the order ledger postgres:\/\/[^ ]+ cannot be reached: /);
+      expect(error?.message).not.toMatch(/pw-/);
+    } finally {
+      await store.close().catch(() => undefined);
+      await own.drop();
+    }
+  });
+
   it('sets its schema up once when several processes open it at the same moment', async () => {
     const { schema, config } = await freshSchema();
     const stores = await Promise.all(Array.from({ length: 6 }, () => openPostgresLedger(config)));

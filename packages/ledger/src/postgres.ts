@@ -194,6 +194,10 @@ export async function openPostgresLedger(
       });
     },
 
+    async ping() {
+      await query('be reached', 'SELECT 1');
+    },
+
     async close() {
       await pool.end();
     },

@@ -256,6 +256,13 @@ export function openSqliteLedger(path: string, options: SqliteLedgerOptions = {}
       });
     },
 
+    ping() {
+      // The file may not exist yet (nothing ordered): reachable means it can be opened, or created when needed.
+      return run('be reached', () => {
+        connect(false)?.db.prepare('SELECT 1').get();
+      });
+    },
+
     async close() {
       closed = true;
       connection?.db.close();

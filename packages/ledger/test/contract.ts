@@ -269,6 +269,14 @@ export function describeLedgerContract(harness: LedgerHarness): void {
       expect(await store.importRows('jsonl:/b', [])).toBe(true);
     });
 
+    it('answers a ping (a health check) and writes nothing', async () => {
+      const { store, dump } = await fresh();
+      const before = await dump();
+      await expect(store.ping()).resolves.toBeUndefined();
+      expect(parsed(await store.rowsSince(ACCOUNT, 0), store.location)).toEqual([]);
+      expect(await dump()).toBe(before);
+    });
+
     it('turns rows of a gone process into unknown at recovery, and leaves those of a live one', async () => {
       const { store } = await fresh();
       const { id: mine } = (await store.reserve(newRow(), 0, accept)) as { id: number };
