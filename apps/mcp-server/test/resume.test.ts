@@ -3,14 +3,11 @@
 // server's `retry` and receives the answer: the order id, and exactly one order in the sandbox.
 // Event-driven: the stream is cut after its first event whatever arrived with it, so the answer can only come through
 // the resumed stream.
-import type { ChildProcess } from 'node:child_process';
 import type { Sandbox } from '@cappi-reseller/sandbox';
-import { spawnInGroup } from '@cappi-reseller/test-processes';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
-  BIN,
   CANARY,
   LINK,
   leaks,
@@ -21,26 +18,11 @@ import {
   tempDir,
   textOf,
 } from './helpers.js';
+import { type HttpServerProcess, startHttpServer } from './http-process.js';
 
 let sandbox: Sandbox;
 let stateDir: string;
-let child: ChildProcess | undefined;
-let stderr = '';
-
-async function startHttpServer(): Promise<string> {
-  child = spawnInGroup(process.execPath, [BIN, '--http', '--port', '0'], {
-    env: { PATH: process.env.PATH, CAPPI_BASE_URL: sandbox.url, CAPPI_STATE_DIR: stateDir },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  return new Promise<string>((resolve, reject) => {
-    child?.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = /listening on (http:\/\/\S+\/mcp)/.exec(stderr);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child?.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
-  });
-}
+let server: HttpServerProcess | undefined;
 
 /** The body of an SSE answer up to the end of its first event; then the connection breaks, as a network would. */
 function cutAfterFirstEvent(body: ReadableStream<Uint8Array>, onCut: () => void): ReadableStream<Uint8Array> {
@@ -73,18 +55,15 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (child !== undefined && child.exitCode === null) {
-    const exited = new Promise((resolve) => child?.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
-  expect(leaks(stderr)).toBe(false);
+  await server?.stop();
+  expect(leaks(server?.stderr() ?? '')).toBe(false);
   await sandbox?.stop();
   removeDir(stateDir);
 });
 
 it('a register_order whose stream dropped mid-call is answered after the client resumes with Last-Event-ID', async () => {
-  const url = await startHttpServer();
+  server = await startHttpServer({ sandboxUrl: sandbox.url, stateDir });
+  const { url } = server;
   let dropNextToolCall = false;
   let dropped = false;
   const resumedWith: string[] = [];

@@ -2,8 +2,22 @@
 // integer, unknown arguments named, a quantity explained with its service's own limits, field names as the model
 // sees them. Through a real MCP client on a spawned server (stdio), against the sandbox.
 import type { Sandbox } from '@cappi-reseller/sandbox';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LINK, type Spawned, STEAM_LIKES, spawnServer, startTestSandbox, textOf } from './helpers.js';
+import {
+  CANARY,
+  LINK,
+  removeDir,
+  type Spawned,
+  STEAM_LIKES,
+  spawnServer,
+  startTestSandbox,
+  type ToolAnswer,
+  tempDir,
+  textOf,
+} from './helpers.js';
+import { startHttpServer } from './http-process.js';
 
 const INT32_MAX = 2_147_483_647;
 
@@ -143,5 +157,35 @@ describe('field names as the model sees them', () => {
     expect(await refusal('list_services', { include_description: 'yes' })).toBe(
       'include_description must be true or false (got "yes").',
     );
+  });
+});
+
+describe('over Streamable HTTP, the same refusals', () => {
+  it('an unknown argument and a quantity past the service maximum, for a session with its own key', async () => {
+    const stateDir = tempDir();
+    const http = await startHttpServer({ sandboxUrl: sandbox.url, stateDir });
+    const client = new Client({ name: 'cappi-tool-input-http', version: '1.0.0' });
+    try {
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(http.url), {
+          requestInit: { headers: { 'X-Cappi-Api-Key': CANARY } },
+        }),
+      );
+      const call = async (name: string, args: Record<string, unknown>) =>
+        (await client.callTool({ name, arguments: args })) as ToolAnswer;
+      const unknown = await call('quote_order', { service_id: STEAM_LIKES, link: LINK, quantity: 10, price: 0 });
+      expect(unknown.isError).toBe(true);
+      expect(textOf(unknown)).toContain('quote_order has no argument price: 0');
+      const tooMany = await call('quote_order', {
+        service_id: STEAM_LIKES,
+        link: LINK,
+        quantity: 9_007_199_254_740_991,
+      });
+      expect(textOf(tooMany)).toContain('quantity 9007199254740991 is above the maximum of 100 for service 199825');
+    } finally {
+      await client.close();
+      await http.stop();
+      removeDir(stateDir);
+    }
   });
 });
