@@ -35,6 +35,13 @@ const subjects = [
     mcp: true,
     env: { CAPPI_API_KEY: 'bench-not-a-key', CAPPI_STATE_DIR: stateDir },
   },
+  // What a newcomer runs first: no key, the embedded sandbox.
+  {
+    name: 'cappi-reseller-mcp --sandbox',
+    args: [ours, '--sandbox'],
+    mcp: true,
+    env: { CAPPI_API_KEY: '', CAPPI_STATE_DIR: stateDir },
+  },
 ];
 
 function send(child, message) {
@@ -117,7 +124,7 @@ for (const subject of subjects) {
   const size = sizes.get(subject.name);
   const extra = size ? `   tools/list: ${size.tools} tools, ${size.toolsListChars} chars` : '';
   out.push(
-    `  ${subject.name.padEnd(20)} ${ms.toFixed(1).padStart(7)} ms   ${(ms / base).toFixed(2)}x bare node${extra}`,
+    `  ${subject.name.padEnd(30)} ${ms.toFixed(1).padStart(7)} ms   ${(ms / base).toFixed(2)}x bare node${extra}`,
   );
 }
 process.stdout.write(`${out.join('\n')}\n`);

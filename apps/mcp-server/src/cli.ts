@@ -17,7 +17,8 @@ async function apiPassesCheck(runtime: Runtime, log: Logger): Promise<boolean> {
   const apiKey = runtime.defaultKey;
   if (apiKey === undefined) throw new Error('no API key to check'); // parseConfig guarantees one with --check-api
   const { checkUpstream } = await import('./doctor.js');
-  const report = await checkUpstream({ apiKey, baseUrl: runtime.baseUrl });
+  const baseUrl = runtime.sandbox === undefined ? runtime.baseUrl : await runtime.sandbox.url();
+  const report = await checkUpstream({ apiKey, baseUrl });
   if (!report.passed) {
     log.info(`refusing to start (--check-api): ${report.verdict}. Run \`${SERVER_NAME} doctor\` for the full report.`);
     return false;
@@ -58,7 +59,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<vo
     process.exitCode = 1;
     return;
   }
-  const upstream = runtime.sandboxUrl !== undefined ? `embedded sandbox at ${runtime.sandboxUrl}` : 'the Reseller API';
+  const upstream = runtime.sandbox !== undefined ? 'embedded sandbox, started on first use' : 'the Reseller API';
   let closeTransport: () => Promise<void>;
 
   if (config.http !== undefined) {

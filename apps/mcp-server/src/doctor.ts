@@ -8,7 +8,8 @@ import {
   renderApiCheckText,
 } from '@cappi-reseller/core';
 import { type Config, SERVER_NAME } from './config.js';
-import { loadSandbox, UPSTREAM_TIMEOUT_MS } from './runtime.js';
+import { loadSandbox } from './embedded-sandbox.js';
+import { UPSTREAM_TIMEOUT_MS } from './runtime.js';
 import { VERSION } from './server.js';
 
 export interface Upstream {

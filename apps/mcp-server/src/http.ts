@@ -7,6 +7,7 @@ import { redact } from '@cappi-reseller/core';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { HttpOptions } from './config.js';
+import { createEventStore } from './event-store.js';
 import { createHealthCheck, HEALTH_PATH } from './health.js';
 import type { Logger } from './log.js';
 import type { Runtime } from './runtime.js';
@@ -17,6 +18,8 @@ import { createStatelessHandler } from './stateless-http.js';
 export const API_KEY_HEADER = 'X-Cappi-Api-Key';
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 const MAX_SESSIONS = 1_000;
+/** How long a client whose stream dropped waits before it reconnects with Last-Event-ID (the SSE `retry` field). */
+const STREAM_RETRY_MS = 1_000;
 /** A session not heard from for this long is closed: clients that vanish without DELETE leave nothing behind. */
 const SESSION_IDLE_MS = 30 * 60_000;
 
@@ -145,6 +148,9 @@ export async function serveHttp(runtime: Runtime, options: HttpOptions, log: Log
     };
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      // Resumable streams (event-store.ts): a dropped stream resumes with the answer it was waiting for.
+      eventStore: createEventStore(),
+      retryInterval: STREAM_RETRY_MS,
       onsessioninitialized: (id) => {
         sessions.set(id, {
           transport,

@@ -5,6 +5,7 @@ import {
   formatCents,
   type LedgerRow,
   listCategories,
+  MAX_API_INTEGER,
   normalizeOrderStatus,
   parseLedgerRow,
   searchServices,
@@ -134,8 +135,8 @@ export function registerResources(server: McpServer, context: ServerContext): vo
     async (uri, variables) => {
       const raw = variables.orderId;
       const orderId = Number(Array.isArray(raw) ? raw[0] : raw);
-      if (!Number.isSafeInteger(orderId) || orderId < 1) {
-        throw new McpError(ErrorCode.InvalidParams, 'the order id must be a whole number of at least 1');
+      if (!Number.isSafeInteger(orderId) || orderId < 1 || orderId > MAX_API_INTEGER) {
+        throw new McpError(ErrorCode.InvalidParams, `the order id must be a whole number from 1 to ${MAX_API_INTEGER}`);
       }
       try {
         const status = normalizeOrderStatus(await account.client.getOrderStatus(orderId));

@@ -19,6 +19,7 @@ import {
 } from '@cappi-reseller/core';
 import type { Config } from './config.js';
 import type { Account, ServerContext } from './context.js';
+import { deferredClient, type EmbeddedSandbox, embeddedSandbox } from './embedded-sandbox.js';
 import { createInFlightOrders, type InFlightOrders } from './in-flight.js';
 import { openServerLedger } from './ledger.js';
 import type { Logger } from './log.js';
@@ -27,7 +28,8 @@ export interface Runtime {
   /** The key configured (CAPPI_API_KEY) or the sandbox's; undefined when sessions must bring their own. */
   defaultKey: string | undefined;
   baseUrl: string | undefined;
-  sandboxUrl: string | undefined;
+  /** The embedded sandbox (--sandbox), started by the first call that needs the API. */
+  sandbox: EmbeddedSandbox | undefined;
   ledger: OrderLedgerStore;
   inFlight: InFlightOrders;
   contextFor(apiKey: string): Promise<ServerContext>;
@@ -44,41 +46,11 @@ export interface Runtime {
 /** How long the server waits for one answer of the API (the API check uses the same limit). */
 export const UPSTREAM_TIMEOUT_MS = 10_000;
 
-// Timings for the embedded sandbox: orders progress quickly, so a newcomer sees one finish.
-const SANDBOX_ORDER_TIMING = { pendingMs: 1_000, deliveryMs: 8_000 };
-
-/**
- * The sandbox is an optional dependency, loaded only in sandbox mode: a server for a real account neither starts
- * nor installs an HTTP server and its catalog (`npm install --omit=optional` leaves it out).
- */
-export async function loadSandbox(): Promise<typeof import('@cappi-reseller/sandbox')> {
-  try {
-    return await import('@cappi-reseller/sandbox');
-  } catch (error) {
-    const missing =
-      (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' &&
-      String((error as { message?: unknown }).message).includes('@cappi-reseller/sandbox');
-    if (!missing) throw error;
-    throw new Error(
-      '--sandbox needs the package @cappi-reseller/sandbox (an optional dependency), which is not installed here: ' +
-        'install it next to this server (npm install @cappi-reseller/sandbox), or run `npx -y @cappi-reseller/mcp-server --sandbox`',
-    );
-  }
-}
-
 export async function createRuntime(config: Config, log: Logger): Promise<Runtime> {
-  let defaultKey = config.apiKey;
-  let baseUrl = config.baseUrl;
-  let stopSandbox: (() => Promise<void>) | undefined;
-  let sandboxUrl: string | undefined;
-  if (config.sandbox) {
-    const { startSandbox } = await loadSandbox();
-    const sandbox = await startSandbox({ port: 0, orderTiming: SANDBOX_ORDER_TIMING });
-    defaultKey = sandbox.key;
-    baseUrl = sandbox.url;
-    sandboxUrl = sandbox.url;
-    stopSandbox = () => sandbox.stop();
-  }
+  const baseUrl = config.baseUrl;
+  // Not started here: initialize and tools/list need no API, and AI clients spawn the server for every chat.
+  const sandbox = config.sandbox ? embeddedSandbox(log) : undefined;
+  const defaultKey = sandbox?.key ?? config.apiKey;
   if (defaultKey !== undefined) log.addSecret(defaultKey);
 
   const { store: ledger, owner } = openServerLedger(config.ledger, log, (interrupted) =>
@@ -100,10 +72,10 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
     let client: ResellerClient | undefined;
     let catalog: CatalogCache | undefined;
     let guard: OrderGuard | undefined;
-    const clientFor = (): ResellerClient => {
-      client ??= createResellerClient({
+    const makeClient = (upstream: string | undefined): ResellerClient =>
+      createResellerClient({
         apiKey,
-        ...(baseUrl === undefined ? {} : { baseUrl }),
+        ...(upstream === undefined ? {} : { baseUrl: upstream }),
         // A tool call must answer well within the client's 60 s: shorter attempts, fewer and shorter waits.
         timeoutMs: UPSTREAM_TIMEOUT_MS,
         retries: config.retries,
@@ -111,6 +83,9 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
         onRetry: (info) =>
           log.info(`retrying ${info.operation} (attempt ${info.attempt}) in ${info.delayMs} ms: ${info.error.message}`),
       });
+    const clientFor = (): ResellerClient => {
+      client ??=
+        sandbox === undefined ? makeClient(baseUrl) : deferredClient(async () => makeClient(await sandbox.url()));
       return client;
     };
     account = {
@@ -142,7 +117,7 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
   return {
     defaultKey,
     baseUrl,
-    sandboxUrl,
+    sandbox,
     ledger,
     inFlight,
     async contextFor(apiKey) {
@@ -188,7 +163,7 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
         );
       }
       await ledger.close().catch(() => undefined);
-      await stopSandbox?.();
+      await sandbox?.stop();
       if (config.ledger.temporary) rmSync(dirname(config.ledger.location), { recursive: true, force: true });
     },
   };

@@ -378,6 +378,9 @@ describe(`${RUNS} generated inputs across every tool`, () => {
       for (const form of forms) expect(json.includes(form), 'the key leaked into an answer').toBe(false);
       const text = textOf(result);
       if (result.isError) {
+        // Argument refusals are the server's own sentences (issue 9): never the SDK's "Input validation error" in
+        // zod's words. What stays -32602 is a tool name that does not exist.
+        expect(text).not.toMatch(/Input validation error/);
         if (/^MCP error -32602/.test(text)) counts.invalidParams += 1;
         else counts.isError += 1;
         // A sentence the model can act on, not a crash report.
@@ -444,7 +447,7 @@ describe(`${RUNS} generated inputs across every tool`, () => {
     // Both sides were reached: orders placed for valid, confirmed input, and a great many refusals.
     expect(counts.ordersPlaced).toBeGreaterThan(10);
     expect(sandbox.requests('RegisterOrder')).toBe(counts.ordersPlaced);
-    expect(counts.invalidParams).toBeGreaterThan(RUNS / 10);
+    expect(counts.invalidParams + counts.isError).toBeGreaterThan(RUNS / 5);
     expect(counts.isError).toBeGreaterThan(RUNS / 10);
     expect(isAlive(server.pid)).toBe(true);
     expect(server.stderr()).not.toMatch(/\n\s+at |uncaught|unhandled/i);

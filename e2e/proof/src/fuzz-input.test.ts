@@ -350,6 +350,25 @@ describe('fuzz: inputs of every shape through the core client', () => {
       );
     });
 
+    it('a service id or an order id above 2^31-1 is refused before I/O, like a quantity', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          validOrder(catalog),
+          validLink,
+          fc.integer({ min: INT32_MAX + 1, max: Number.MAX_SAFE_INTEGER }),
+          async (ids, link, id) => {
+            const sentBefore = sandbox.requests('RegisterOrder') + sandbox.requests('OrderStatus');
+            const order = await attempt('int32 id', () => client.registerOrder({ ...ids, serviceId: id, link }));
+            const status = await attempt('int32 id', () => client.getOrderStatus(id));
+            expect(sandbox.requests('RegisterOrder') + sandbox.requests('OrderStatus') - sentBefore).toBe(0);
+            expect((order.error as InvalidRequestError).field).toBe('serviceId');
+            expect((status.error as InvalidRequestError).field).toBe('orderId');
+          },
+        ),
+        settings(50),
+      );
+    });
+
     it('a link with a lone surrogate is refused before I/O, not reported as "may have been placed"', async () => {
       await fc.assert(
         fc.asyncProperty(

@@ -5,6 +5,7 @@ import { parseBalance, parseOrderStatus, parseServices } from './domain/response
 import {
   type Balance,
   DEFAULT_BASE_URL,
+  type OperationName,
   type OrderRequest,
   type OrderStatus,
   type RegisteredOrder,
@@ -12,6 +13,7 @@ import {
 } from './domain/types.js';
 import { validateOrderId, validateOrderInput } from './domain/validate.js';
 import type { paths } from './generated/schema.js';
+import { responseLimits } from './response-limit.js';
 import {
   createTransport,
   type RawExchange,
@@ -39,6 +41,11 @@ export interface ResellerClientOptions {
   maxRetryDelayMs?: number;
   /** Longest Retry-After the client waits for; a longer one ends the retries with its error. Default 30 000. */
   maxRetryAfterMs?: number;
+  /**
+   * Largest answer read per operation, in bytes; reading stops there with an InvalidResponseError (for an order:
+   * "may have been placed"). Defaults: ServicesList 32 MiB, the others 256 KiB (DEFAULT_MAX_RESPONSE_BYTES).
+   */
+  maxResponseBytes?: Partial<Record<OperationName, number>>;
 }
 
 export interface RequestOptions {
@@ -82,6 +89,7 @@ export function createResellerClient(options: ResellerClientOptions): ResellerCl
     maxRetryDelayMs: positive('maxRetryDelayMs', options.maxRetryDelayMs, 10_000),
     maxRetryAfterMs: positive('maxRetryAfterMs', options.maxRetryAfterMs, 30_000),
     random: Math.random,
+    maxResponseBytes: responseLimits(options.maxResponseBytes, (message) => new InvalidRequestError(message)),
   };
   const transport = createTransport(settings);
   // The openapi-fetch client builds key-less requests; the transport hands each one the fetch that adds the key.

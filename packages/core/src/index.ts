@@ -25,5 +25,6 @@ export {
   type QuoteSigner,
   type QuoteTerms,
 } from './quote-token.js';
+export { DEFAULT_MAX_RESPONSE_BYTES } from './response-limit.js';
 export type { RetryInfo } from './transport.js';
 export { type WaitForOrderOptions, waitForOrder } from './wait-for-order.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError } from './domain/errors.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './response-limit.js';
 import { createTransport } from './transport.js';
 
 const order = { serviceId: 1, link: 'https://example.com/post/1', quantity: 10 };
@@ -21,6 +22,7 @@ describe('attemptOrder', () => {
       maxRetryDelayMs: 1,
       maxRetryAfterMs: 1,
       random: () => 0,
+      maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
     });
     // What openapi-fetch does when a query value cannot be URL-encoded: it throws while building the request.
     const building = async () => {

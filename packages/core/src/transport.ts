@@ -12,6 +12,7 @@ import {
 import { classifyOrderAttempt, isNotSentCode, type OrderAttempt, type OrderOutcome } from './domain/order-outcome.js';
 import { redact, redactUrl } from './domain/redact.js';
 import type { OperationName, OrderRequest } from './domain/types.js';
+import { isResponseTooLarge, limitResponseBody } from './response-limit.js';
 
 export interface RetryInfo {
   operation: OperationName;
@@ -34,6 +35,8 @@ export interface TransportSettings {
   maxRetryDelayMs: number;
   maxRetryAfterMs: number;
   random: () => number;
+  /** How much of each operation's answer is read at most (response-limit.ts). */
+  maxResponseBytes: Readonly<Record<OperationName, number>>;
 }
 
 /** What openapi-fetch answers; `data` is the parsed body of a 2xx answer, `error` that of any other. */
@@ -60,8 +63,14 @@ type Outcome =
 type Exchanged =
   /** A complete answer; `body` is the parsed JSON of a 2xx answer or of an error answer. */
   | { kind: 'answer'; response: Response; body: unknown }
-  /** An answer whose status arrived but whose body was not JSON or broke off. */
-  | { kind: 'unreadable'; response: Response; reason: string; cause: Record<string, unknown> | undefined }
+  /** An answer whose status arrived but whose body was not JSON, broke off, or passed the size limit (`tooLarge`). */
+  | {
+      kind: 'unreadable';
+      response: Response;
+      reason: string;
+      cause: Record<string, unknown> | undefined;
+      tooLarge?: boolean;
+    }
   /** Nothing was handed to the network. */
   | { kind: 'not_sent'; error: ResellerError }
   /** The network failed before an answer arrived. */
@@ -154,7 +163,7 @@ export function createTransport(settings: TransportSettings) {
     let handedToFetch = false;
     const fetchOnce = async (request: Request): Promise<Response> => {
       handedToFetch = true;
-      response = await sendWithKey(request);
+      response = limitResponseBody(await sendWithKey(request), settings.maxResponseBytes[operation], operation);
       return response;
     };
     try {
@@ -177,6 +186,9 @@ export function createTransport(settings: TransportSettings) {
       }
       if (callerSignal?.aborted) return { kind: 'canceled', cause };
       if (timeout.aborted) return { kind: 'timeout', cause };
+      if (answered !== undefined && isResponseTooLarge(thrown)) {
+        return { kind: 'unreadable', response: answered, reason: scrub(thrown.message), cause, tooLarge: true };
+      }
       if (answered !== undefined) {
         const reason = thrown instanceof SyntaxError ? 'the body is not valid JSON' : scrub(reasonOf(thrown));
         return { kind: 'unreadable', response: answered, reason, cause };
@@ -202,10 +214,15 @@ export function createTransport(settings: TransportSettings) {
         const { response } = exchanged;
         if (response.ok && exchanged.kind === 'answer') return { kind: 'answer', data: exchanged.body };
         if (response.ok) {
-          const error = new InvalidResponseError(`the API answered ${operation} with a body that is not valid JSON`, {
+          // A body past the size limit would be as large again: not worth a retry.
+          const tooLarge = exchanged.kind === 'unreadable' && exchanged.tooLarge === true;
+          const message = tooLarge
+            ? exchanged.reason
+            : `the API answered ${operation} with a body that is not valid JSON`;
+          const error = new InvalidResponseError(message, {
             operation,
             status: response.status,
-            retryable: true,
+            retryable: !tooLarge,
             cause: exchanged.kind === 'unreadable' ? exchanged.cause : undefined,
           });
           return { kind: 'lost', error };

@@ -10,27 +10,65 @@ import {
   type GuardedOrderResult,
   isResellerError,
   LedgerDataError,
+  MAX_API_INTEGER,
   type OrderRequest,
   type Quote,
   type QuoteTerms,
+  quantityProblem,
   quoteOrder,
   type Refusal,
   type Service,
   validateOrderInput,
+  validateServiceId,
 } from '@cappi-reseller/core';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { fail, failWith, ok } from '../answer.js';
 import type { ServerContext } from '../context.js';
+import { checkedTool, type Explain, toolInput } from './input.js';
 import { clip, sandboxFlag } from './read.js';
 import { toolSchema } from './schema.js';
 
-const orderShape = {
-  service_id: z.number().int().min(1),
-  link: z.string().min(1).max(2048).describe('http(s) URL to deliver to'),
-  quantity: z.number().int().min(1),
-};
+// Ids and quantities within the API's integer (core's MAX_API_INTEGER); a quantity is then checked against its
+// service's own min and max.
+const serviceId = z.number().int().min(1).max(MAX_API_INTEGER);
+const quantity = z.number().int().min(1).max(MAX_API_INTEGER);
+const link = z.string().min(1).max(2048);
+
+const quoteInput = toolInput({
+  service_id: serviceId,
+  link: link.describe('http(s) URL to deliver to'),
+  quantity,
+});
+
+const orderInput = toolInput({
+  quote_id: z.string().max(4096).optional(),
+  // Optional: when given with a quote_id they must match it, so a model cannot think it orders something else.
+  service_id: serviceId.optional(),
+  link: link.optional(),
+  quantity: quantity.optional(),
+  confirm_duplicate: z.boolean().optional(),
+});
+
+/** A refused quantity, said with the limits of the service it is for when that service can be found. */
+function explainQuantity(context: ServerContext): Explain {
+  return async (field, args, extra) => {
+    if (field !== 'quantity') return undefined;
+    let id: number;
+    try {
+      id = validateServiceId(args.service_id);
+    } catch {
+      return undefined; // no usable service id: the schema's own sentence says what any service allows
+    }
+    try {
+      const service = findService(await context.account.catalog.get({ signal: extra.signal }), id);
+      return service === undefined ? undefined : quantityProblem(args.quantity, service);
+    } catch {
+      return undefined; // the catalog cannot be read now: the schema's sentence still says what is wrong
+    }
+  };
+}
 
 type OrderTerms = Omit<QuoteTerms, 'expiresAt' | 'account'>;
 
@@ -103,7 +141,7 @@ function registerQuoteTool(server: McpServer, context: ServerContext): void {
     {
       title: 'Quote an order',
       description: `Checks an order against the catalog, the balance and this server's limits, and prices it. Spends nothing. Returns the price (USD), the balance after${policy.readOnly ? '' : `, and a quote_id for register_order, valid ${Math.round(policy.quoteTtlMs / 1000)} s. Show the price to the person first`}.`,
-      inputSchema: toolSchema(orderShape),
+      inputSchema: quoteInput.advertised,
       outputSchema: toolSchema({
         quote_id: z.string(),
         expires_at: z.string(),
@@ -120,25 +158,32 @@ function registerQuoteTool(server: McpServer, context: ServerContext): void {
       }),
       annotations: { readOnlyHint: true },
     },
-    async (args, extra) => {
-      try {
-        const input = { serviceId: args.service_id, link: args.link, quantity: args.quantity };
-        const { service, quote } = await priceOrder(context, input, extra.signal, false);
-        if (quote.affordable === false && quote.balance !== undefined) {
-          return fail(context, insufficientFunds(quote.balance, quote.price, 'quoted'));
-        }
-        let checked: Awaited<ReturnType<typeof context.account.guard.checkQuote>>;
+    checkedTool(
+      context,
+      'quote_order',
+      quoteInput,
+      async (args, extra) => {
         try {
-          checked = await context.account.guard.checkQuote(service, centsOf(quote.price), input);
+          const input = { serviceId: args.service_id, link: args.link, quantity: args.quantity };
+          const { service, quote } = await priceOrder(context, input, extra.signal, false);
+          if (quote.affordable === false && quote.balance !== undefined) {
+            return fail(context, insufficientFunds(quote.balance, quote.price, 'quoted'));
+          }
+          let checked: Awaited<ReturnType<typeof context.account.guard.checkQuote>>;
+          try {
+            checked = await context.account.guard.checkQuote(service, centsOf(quote.price), input);
+          } catch (error) {
+            return ledgerTrouble(context, error, 'quoted');
+          }
+          if (checked.refusal !== undefined)
+            return fail(context, `${refusalText(checked.refusal)} Nothing was quoted.`);
+          return await answerQuote(context, quote, checked.snapshot.recentIdentical?.createdAt);
         } catch (error) {
-          return ledgerTrouble(context, error, 'quoted');
+          return failWith(context, error);
         }
-        if (checked.refusal !== undefined) return fail(context, `${refusalText(checked.refusal)} Nothing was quoted.`);
-        return await answerQuote(context, quote, checked.snapshot.recentIdentical?.createdAt);
-      } catch (error) {
-        return failWith(context, error);
-      }
-    },
+      },
+      { nothingDone: 'Nothing was quoted.', explain: explainQuantity(context) },
+    ),
   );
 }
 
@@ -195,14 +240,7 @@ function registerOrderTool(server: McpServer, context: ServerContext): void {
     {
       title: 'Place an order',
       description: `Spends money. Places the order of a quote_id${policy.allowUnquotedOrders ? ' (or of service_id, link, quantity)' : ''}; the person may be asked to confirm. Returns order_id and charge (USD). An identical order within ${Math.round(policy.duplicateWindowMs / 60_000)} min is refused unless confirm_duplicate. Limits: ${formatUsd(policy.maxOrderUsd)} per order, ${formatUsd(policy.dailyBudgetUsd)} per day.`,
-      inputSchema: toolSchema({
-        quote_id: z.string().max(4096).optional(),
-        // Optional: when given with a quote_id they must match it, so a model cannot think it orders something else.
-        service_id: z.number().int().min(1).optional(),
-        link: z.string().min(1).max(2048).optional(),
-        quantity: z.number().int().min(1).optional(),
-        confirm_duplicate: z.boolean().optional(),
-      }),
+      inputSchema: orderInput.advertised,
       outputSchema: toolSchema({
         order_id: z.number(),
         charge: z.number(),
@@ -215,16 +253,22 @@ function registerOrderTool(server: McpServer, context: ServerContext): void {
       }),
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
     },
-    async (args, extra) => {
-      try {
-        const terms = await termsOf(context, args);
-        if ('refusal' in terms) return fail(context, terms.refusal);
-        const agreed = terms.quoted ? centsOf(terms.price) : undefined;
-        return await placeOrder(server, context, terms, agreed, args.confirm_duplicate === true, extra.signal);
-      } catch (error) {
-        return failWith(context, error);
-      }
-    },
+    checkedTool(
+      context,
+      'register_order',
+      orderInput,
+      async (args, extra) => {
+        try {
+          const terms = await termsOf(context, args);
+          if ('refusal' in terms) return fail(context, terms.refusal);
+          const agreed = terms.quoted ? centsOf(terms.price) : undefined;
+          return await placeOrder(server, context, terms, agreed, args.confirm_duplicate === true, extra.signal);
+        } catch (error) {
+          return failWith(context, error);
+        }
+      },
+      { nothingDone: 'Nothing was placed.', explain: explainQuantity(context) },
+    ),
   );
 }
 

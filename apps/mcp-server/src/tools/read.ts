@@ -3,6 +3,7 @@ import {
   centsOf,
   formatUsd,
   listCategories,
+  MAX_API_INTEGER,
   type NormalizedOrderStatus,
   normalizeOrderStatus,
   paginate,
@@ -16,6 +17,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { failWith, MAX_ANSWER_CHARS, ok, sizeOf } from '../answer.js';
 import type { ServerContext } from '../context.js';
+import { checkedTool, toolInput } from './input.js';
 import { toolSchema } from './schema.js';
 
 export const DEFAULT_LIMIT = 20;
@@ -86,6 +88,23 @@ export function sandboxFlag(context: { sandbox: boolean }): Record<string, z.Zod
   return context.sandbox ? { sandbox: z.boolean() } : {};
 }
 
+const balanceInput = toolInput({});
+
+const listServicesInput = toolInput({
+  query: z.string().max(200).optional().describe('e.g. "steam workshop likes"'),
+  category: z.string().max(100).optional(),
+  min_rate: z.number().min(0).optional(),
+  max_rate: z.number().min(0).optional(),
+  limit: z.number().int().min(1).max(MAX_LIMIT).optional().describe(`rows per page, default ${DEFAULT_LIMIT}`),
+  cursor: z.string().max(20).optional().describe('next_cursor of the previous page'),
+  include_description: z.boolean().optional(),
+});
+
+const orderStatusInput = toolInput({
+  order_id: z.number().int().min(1).max(MAX_API_INTEGER),
+  wait_seconds: z.number().int().min(0).max(MAX_WAIT_SECONDS).optional().describe('default 0'),
+});
+
 export const orderStates = ['pending', 'in_progress', 'completed', 'partial', 'canceled', 'unknown'] as const;
 
 export function registerReadTools(server: McpServer, context: ServerContext): void {
@@ -96,18 +115,18 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
     {
       title: 'Get balance',
       description: 'The prepaid balance orders are paid from, and its currency (USD).',
-      inputSchema: toolSchema({}),
+      inputSchema: balanceInput.advertised,
       outputSchema: toolSchema({ balance: z.number(), currency: z.string(), ...sandboxFlag(context) }),
       annotations: { ...READ_ONLY },
     },
-    async (_args, extra) => {
+    checkedTool(context, 'get_balance', balanceInput, async (_args, extra) => {
       try {
         const balance = await account.client.getBalance({ signal: extra.signal });
         return ok(context, { balance: balance.balance, currency: balance.currency }, `Balance: ${money(balance)}`);
       } catch (error) {
         return failWith(context, error);
       }
-    },
+    }),
   );
 
   server.registerTool(
@@ -116,15 +135,7 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
       title: 'Search services',
       description:
         'Search the catalog (thousands of services) by words (any order), category and rate. Returns rows (id, name, category, rate in USD per unit, min and max quantity), total, the categories matched with counts, and next_cursor. Descriptions only with include_description.',
-      inputSchema: toolSchema({
-        query: z.string().max(200).optional().describe('e.g. "steam workshop likes"'),
-        category: z.string().max(100).optional(),
-        min_rate: z.number().min(0).optional(),
-        max_rate: z.number().min(0).optional(),
-        limit: z.number().int().min(1).max(MAX_LIMIT).optional().describe(`rows per page, default ${DEFAULT_LIMIT}`),
-        cursor: z.string().max(20).optional().describe('next_cursor of the previous page'),
-        include_description: z.boolean().optional(),
-      }),
+      inputSchema: listServicesInput.advertised,
       outputSchema: toolSchema({
         services: z.array(serviceRowSchema),
         total: z.number(),
@@ -134,7 +145,7 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
       }),
       annotations: { ...READ_ONLY },
     },
-    async (args, extra) => {
+    checkedTool(context, 'list_services', listServicesInput, async (args, extra) => {
       try {
         const services = await account.catalog.get({ signal: extra.signal });
         const matches = searchServices(services, {
@@ -152,7 +163,7 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
         // Long names or descriptions cannot push an answer past the ceiling: fewer rows instead.
         let limit = args.limit ?? DEFAULT_LIMIT;
         for (;;) {
-          const page = paginate(matches, { limit, cursor: args.cursor });
+          const page = paginate(matches, { limit, cursor: args.cursor, nextCursorName: 'next_cursor' });
           const rows = page.items.map((service) => serviceRow(service, args.include_description === true));
           const structured = {
             services: rows,
@@ -169,7 +180,7 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
       } catch (error) {
         return failWith(context, error);
       }
-    },
+    }),
   );
 
   server.registerTool(
@@ -177,10 +188,7 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
     {
       title: 'Get order status',
       description: `An order's state, charge and refund (USD), units delivered and failed. With wait_seconds it polls (sending progress) until the order is final or time is up (then final: false; call again).`,
-      inputSchema: toolSchema({
-        order_id: z.number().int().min(1),
-        wait_seconds: z.number().int().min(0).max(MAX_WAIT_SECONDS).optional().describe('default 0'),
-      }),
+      inputSchema: orderStatusInput.advertised,
       outputSchema: toolSchema({
         order_id: z.number(),
         state: z.enum(orderStates),
@@ -197,7 +205,8 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
       }),
       annotations: { ...READ_ONLY },
     },
-    async ({ order_id: orderId, wait_seconds: waitSeconds = 0 }, extra) => {
+    checkedTool(context, 'get_order_status', orderStatusInput, async (args, extra) => {
+      const { order_id: orderId, wait_seconds: waitSeconds = 0 } = args;
       const quantity = await orderedQuantity(context, orderId);
       try {
         let status: NormalizedOrderStatus;
@@ -254,7 +263,7 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
       } catch (error) {
         return failWith(context, error);
       }
-    },
+    }),
   );
 }
 

@@ -99,4 +99,13 @@ export {
   type SearchServicesOptions,
   type Service,
 } from './types.js';
-export { assertOrderAllowed, findService, MAX_LINK_LENGTH, validateOrderId, validateOrderInput } from './validate.js';
+export {
+  assertOrderAllowed,
+  findService,
+  MAX_API_INTEGER,
+  MAX_LINK_LENGTH,
+  quantityProblem,
+  validateOrderId,
+  validateOrderInput,
+  validateServiceId,
+} from './validate.js';

@@ -41,8 +41,16 @@ export function listCategories(services: readonly Service[]): CategoryCount[] {
  * One page of `items`. The cursor is opaque to callers (it is the offset of the next item): pass `nextCursor`
  * back to get the next page. Pages of a list that does not change cover every item exactly once.
  */
-export function paginate<T>(items: readonly T[], options: { limit: number; cursor?: string }): Page<T> {
-  const { limit, cursor } = options;
+export function paginate<T>(
+  items: readonly T[],
+  options: {
+    limit: number;
+    cursor?: string | undefined;
+    /** The next page's cursor as the caller's user sees it in answers (the MCP tools say `next_cursor`). */
+    nextCursorName?: string;
+  },
+): Page<T> {
+  const { limit, cursor, nextCursorName = 'nextCursor' } = options;
   if (!Number.isSafeInteger(limit) || limit < 1) {
     throw new InvalidRequestError(`limit must be a whole number of at least 1 (got ${String(limit)})`);
   }
@@ -51,7 +59,7 @@ export function paginate<T>(items: readonly T[], options: { limit: number; curso
     start = /^\d{1,15}$/.test(cursor) ? Number(cursor) : -1;
     if (start < 0 || start > items.length) {
       throw new InvalidRequestError(
-        `cursor ${JSON.stringify(cursor.slice(0, 40))} is not valid here: pass the nextCursor of the previous page, or no cursor to start from the first page`,
+        `cursor ${JSON.stringify(cursor.slice(0, 40))} is not valid here: pass the ${nextCursorName} of the previous page, or no cursor to start from the first page`,
       );
     }
   }

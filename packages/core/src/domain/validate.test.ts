@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError } from './errors.js';
 import type { Service } from './types.js';
-import { assertOrderAllowed, findService, validateOrderId, validateOrderInput } from './validate.js';
+import {
+  assertOrderAllowed,
+  findService,
+  MAX_API_INTEGER,
+  quantityProblem,
+  validateOrderId,
+  validateOrderInput,
+  validateServiceId,
+} from './validate.js';
 
 const service: Service = { service: 199825, category: 'Steam', name: 'Steam Likes', rate: 0.02, min: 10, max: 5000 };
 const order = { serviceId: 199825, link: 'https://steamcommunity.com/sharedfiles/filedetails/?id=1', quantity: 100 };
@@ -107,6 +115,17 @@ describe('validateOrderInput refuses what the API cannot take, before anything i
     expect(validateOrderInput({ ...order, quantity: 2_147_483_647 }).quantity).toBe(2_147_483_647);
   });
 
+  it('ids above int32, from the one bound every face reads (MAX_API_INTEGER)', () => {
+    expect(MAX_API_INTEGER).toBe(2_147_483_647);
+    const error = thrown(() => validateOrderInput({ ...order, serviceId: MAX_API_INTEGER + 1 }));
+    expect(error.field).toBe('serviceId');
+    expect(error.message).toBe('serviceId 2147483648 is above 2147483647, the largest the API accepts');
+    expect(() => validateOrderId(MAX_API_INTEGER + 1)).toThrow('orderId 2147483648 is above 2147483647');
+    expect(() => validateServiceId(9_007_199_254_740_991)).toThrow('serviceId 9007199254740991 is above 2147483647');
+    expect(validateServiceId(MAX_API_INTEGER)).toBe(MAX_API_INTEGER);
+    expect(validateOrderId(MAX_API_INTEGER)).toBe(MAX_API_INTEGER);
+  });
+
   it.each([
     'http://a:b:c/',
     'http://%zz/',
@@ -119,5 +138,22 @@ describe('validateOrderInput refuses what the API cannot take, before anything i
 
   it('a link with a paired surrogate (an emoji) is fine', () => {
     expect(validateOrderInput({ ...order, link: 'https://example.com/\u{1F600}' }).link).toContain('\u{1F600}');
+  });
+});
+
+describe("quantityProblem explains any quantity with the service's own limits", () => {
+  const limited = { ...service, service: 7, min: 10, max: 500 };
+  it.each([
+    [5, 'quantity 5 is below the minimum of 10 for service 7 (allowed: 10 to 500)'],
+    [0, 'quantity 0 is below the minimum of 10 for service 7 (allowed: 10 to 500)'],
+    [501, 'quantity 501 is above the maximum of 500 for service 7 (allowed: 10 to 500)'],
+    [2.5, 'quantity must be a whole number from 10 to 500 for service 7 (got 2.5)'],
+    ['ten', 'quantity must be a whole number from 10 to 500 for service 7 (got the text "ten")'],
+  ])('%j', (quantity, sentence) => {
+    expect(quantityProblem(quantity, limited)).toBe(sentence);
+  });
+  it('nothing to say about an allowed quantity', () => {
+    expect(quantityProblem(10, limited)).toBeUndefined();
+    expect(quantityProblem(500, limited)).toBeUndefined();
   });
 });

@@ -2,14 +2,20 @@ import { InvalidRequestError } from './errors.js';
 import type { OrderRequest, Service } from './types.js';
 
 export const MAX_LINK_LENGTH = 2048;
-/** The contract types quantity as int32 (an ASP.NET `int`): a larger one cannot bind on the server. */
-export const MAX_QUANTITY = 2_147_483_647;
+/**
+ * The largest id or quantity sent to the API. The contract types quantity as int32 (an ASP.NET `int`): a larger one
+ * cannot bind on the server. Ids are held to the same bound (contributing/decisions/tool-input.md): every face
+ * (core's client, the MCP tools' schemas, the n8n node) reads this one constant.
+ */
+export const MAX_API_INTEGER = 2_147_483_647;
+export const MAX_QUANTITY = MAX_API_INTEGER;
 
 // A link the API can act on: http(s), a host, no whitespace or control characters anywhere.
 const HTTP_LINK = /^https?:\/\/[^\s/?#@]+(?:[/?#][^\s]*)?$/i;
 
 /**
- * Checks the shape of an order before anything is sent: serviceId and quantity whole numbers of at least 1, link an
+ * Checks the shape of an order before anything is sent: serviceId and quantity whole numbers from 1 to
+ * MAX_API_INTEGER, link an
  * http(s) URL of at most 2048 characters. Returns a clean copy (link trimmed, no other fields).
  * Throws InvalidRequestError saying what was wrong and what is allowed.
  */
@@ -22,11 +28,6 @@ export function validateOrderInput(order: unknown): OrderRequest {
   const { serviceId, link, quantity } = order as Record<string, unknown>;
   const checkedServiceId = wholeNumber('serviceId', serviceId);
   const checkedQuantity = wholeNumber('quantity', quantity);
-  if (checkedQuantity > MAX_QUANTITY) {
-    throw new InvalidRequestError(`quantity ${checkedQuantity} is above ${MAX_QUANTITY}, the largest the API accepts`, {
-      field: 'quantity',
-    });
-  }
   if (typeof link !== 'string') {
     throw new InvalidRequestError(
       `link must be an http(s) URL such as https://example.com/post/1 (got ${describe(link)})`,
@@ -48,9 +49,14 @@ export function validateOrderInput(order: unknown): OrderRequest {
   return { serviceId: checkedServiceId, link: trimmed, quantity: checkedQuantity };
 }
 
-/** Checks an order id before it is sent: a whole number of at least 1. */
+/** Checks an order id before it is sent: a whole number from 1 to MAX_API_INTEGER. */
 export function validateOrderId(orderId: unknown): number {
   return wholeNumber('orderId', orderId);
+}
+
+/** Checks a service id before it is looked up or sent: a whole number from 1 to MAX_API_INTEGER. */
+export function validateServiceId(serviceId: unknown): number {
+  return wholeNumber('serviceId', serviceId);
 }
 
 export function findService(services: readonly Service[], serviceId: number): Service | undefined {
@@ -74,25 +80,42 @@ export function assertOrderAllowed(order: OrderRequest, service: Service | undef
       { field: 'serviceId', serviceId: order.serviceId },
     );
   }
+  const problem = quantityProblem(order.quantity, service);
+  if (problem !== undefined) {
+    throw new InvalidRequestError(problem, {
+      field: 'quantity',
+      serviceId: service.service,
+      min: service.min,
+      max: service.max,
+    });
+  }
+}
+
+/**
+ * What is wrong with a quantity for this service, in a sentence with the service's own limits; undefined when it
+ * is allowed. Takes any value, so a face can explain a quantity its own schema refused (0, 2.5, "ten").
+ */
+export function quantityProblem(quantity: unknown, service: Service): string | undefined {
   const { min, max } = service;
-  const limits = { field: 'quantity' as const, serviceId: service.service, min, max };
-  if (order.quantity < min) {
-    throw new InvalidRequestError(
-      `quantity ${order.quantity} is below the minimum of ${min} for service ${service.service} (allowed: ${min} to ${max})`,
-      limits,
-    );
+  const allowed = `(allowed: ${min} to ${max})`;
+  if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity)) {
+    return `quantity must be a whole number from ${min} to ${max} for service ${service.service} (got ${describe(quantity)})`;
   }
-  if (order.quantity > max) {
-    throw new InvalidRequestError(
-      `quantity ${order.quantity} is above the maximum of ${max} for service ${service.service} (allowed: ${min} to ${max})`,
-      limits,
-    );
-  }
+  if (quantity < min)
+    return `quantity ${quantity} is below the minimum of ${min} for service ${service.service} ${allowed}`;
+  if (quantity > max)
+    return `quantity ${quantity} is above the maximum of ${max} for service ${service.service} ${allowed}`;
+  return undefined;
 }
 
 function wholeNumber(field: 'serviceId' | 'quantity' | 'orderId', value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
     throw new InvalidRequestError(`${field} must be a whole number of at least 1 (got ${describe(value)})`, {
+      field,
+    });
+  }
+  if (value > MAX_API_INTEGER) {
+    throw new InvalidRequestError(`${field} ${value} is above ${MAX_API_INTEGER}, the largest the API accepts`, {
       field,
     });
   }

@@ -2,7 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { errorFromRefusal, InvalidRequestError, type ResellerError } from '../../../shared/core/domain/errors';
 import { quoteOrder } from '../../../shared/core/domain/quote';
 import type { OrderRequest, Quote, Service } from '../../../shared/core/domain/types';
-import { assertOrderAllowed, findService, validateOrderInput } from '../../../shared/core/domain/validate';
+import {
+  assertOrderAllowed,
+  findService,
+  MAX_API_INTEGER,
+  validateOrderInput,
+} from '../../../shared/core/domain/validate';
 import { serviceLocator, toServiceId, toWholeNumber } from '../../descriptions';
 import type { Transport } from '../../transport';
 import type { ExecutionState } from '../types';
@@ -41,7 +46,7 @@ export const orderCreateDescription: INodeProperties[] = [
     required: true,
     // Every service takes at least 1 unit; 0 would only ever be refused.
     default: 1,
-    typeOptions: { minValue: 1, numberPrecision: 0 },
+    typeOptions: { minValue: 1, maxValue: MAX_API_INTEGER, numberPrecision: 0 },
     description:
       'How many units to order; it must lie within the min and max of the service (the service list shows them)',
     displayOptions: { show: showOnlyForCreate },

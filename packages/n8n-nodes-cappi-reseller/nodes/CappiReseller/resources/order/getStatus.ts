@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { normalizeOrderStatus } from '../../../shared/core/domain/status';
-import { validateOrderId } from '../../../shared/core/domain/validate';
+import { MAX_API_INTEGER, validateOrderId } from '../../../shared/core/domain/validate';
 import { toWholeNumber } from '../../descriptions';
 import type { ExecutionState } from '../types';
 
@@ -11,7 +11,8 @@ export const orderGetStatusDescription: INodeProperties[] = [
     type: 'number',
     required: true,
     default: 0,
-    typeOptions: { numberPrecision: 0 },
+    // The API's 32-bit integer, the bound core checks (validateOrderId).
+    typeOptions: { numberPrecision: 0, maxValue: MAX_API_INTEGER },
     placeholder: 'e.g. 12345',
     description: 'The ID of the order, as returned when it was created',
     displayOptions: { show: { resource: ['order'], operation: ['getStatus'] } },

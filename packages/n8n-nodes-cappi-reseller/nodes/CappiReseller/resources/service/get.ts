@@ -1,18 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { InvalidRequestError } from '../../../shared/core/domain/errors';
-import { findService } from '../../../shared/core/domain/validate';
+import { findService, validateServiceId } from '../../../shared/core/domain/validate';
 import { serviceLocator, toServiceId } from '../../descriptions';
 import type { ExecutionState } from '../types';
 
 export const serviceGetDescription: INodeProperties[] = [serviceLocator('get', 'service', 'The service to get')];
 
 export async function get(this: IExecuteFunctions, itemIndex: number, state: ExecutionState): Promise<IDataObject> {
-  const serviceId = toServiceId(this.getNodeParameter('serviceId', itemIndex, '', { extractValue: true }));
-  if (typeof serviceId !== 'number' || !Number.isSafeInteger(serviceId) || serviceId < 1) {
-    throw new InvalidRequestError(`serviceId must be a whole number of at least 1 (got ${JSON.stringify(serviceId)})`, {
-      field: 'serviceId',
-    });
-  }
+  // The same bounds as every id sent to the API (core's validate.ts): a whole number from 1 to 2147483647.
+  const serviceId = validateServiceId(
+    toServiceId(this.getNodeParameter('serviceId', itemIndex, '', { extractValue: true })),
+  );
   const service = findService(await state.catalog(), serviceId);
   if (service === undefined) {
     throw new InvalidRequestError(
