@@ -3,11 +3,12 @@
 // and pinned to that session.
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { redact } from '@cappi-reseller/core';
+import { API_KEY_SHAPE, apiKeyProblem, redact } from '@cappi-reseller/core';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { HttpOptions } from './config.js';
 import type { Logger } from './log.js';
+import { scrubOutgoing } from './outgoing.js';
 import type { Runtime } from './runtime.js';
 import { createServer } from './server.js';
 
@@ -109,6 +110,15 @@ export async function serveHttp(runtime: Runtime, options: HttpOptions, log: Log
     // Registered as a secret by runtime.contextFor when a session starts with it, and forgotten when the last
     // session of that key ends; a request that opens no session and matches none is refused without a log line.
     const headerKey = header(req, API_KEY_HEADER.toLowerCase())?.trim() || undefined;
+    // Refused at the door: a "key" such as `type` would be scrubbed from its session's every answer.
+    const keyProblem = headerKey === undefined ? undefined : apiKeyProblem(headerKey);
+    if (keyProblem !== undefined) {
+      return reject(
+        res,
+        400,
+        `${keyProblem}: the ${API_KEY_HEADER} header takes a Cappi Reseller API key, ${API_KEY_SHAPE}`,
+      );
+    }
     const sessionId = header(req, 'mcp-session-id');
     if (sessionId !== undefined) {
       const session = sessions.get(sessionId);
@@ -128,24 +138,28 @@ export async function serveHttp(runtime: Runtime, options: HttpOptions, log: Log
     }
     if (sessions.size >= MAX_SESSIONS) return reject(res, 503, 'too many open sessions; try again later');
 
-    const server = createServer(await runtime.contextFor(apiKey));
+    const context = await runtime.contextFor(apiKey);
+    const server = createServer(context);
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
       runtime.release(apiKey);
     };
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
-        sessions.set(id, {
-          transport,
-          server,
-          keyHash: headerKey === undefined ? undefined : hash(headerKey).toString('hex'),
-          lastSeen: Date.now(),
-        });
-      },
-    });
+    const transport = scrubOutgoing(
+      new StreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        onsessioninitialized: (id) => {
+          sessions.set(id, {
+            transport,
+            server,
+            keyHash: headerKey === undefined ? undefined : hash(headerKey).toString('hex'),
+            lastSeen: Date.now(),
+          });
+        },
+      }),
+      context,
+    );
     // Every way a session ends (DELETE, idle sweep, shutdown) closes its transport.
     transport.onclose = () => {
       if (transport.sessionId !== undefined) sessions.delete(transport.sessionId);
