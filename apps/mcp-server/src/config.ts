@@ -4,6 +4,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SpendingPolicy } from '@cappi-reseller/core';
+import { DEFAULT_SESSION_LIMITS, type SessionLimits } from './sessions.js';
 
 export const SERVER_NAME = 'cappi-reseller-mcp';
 
@@ -32,7 +33,20 @@ export interface HttpOptions {
   token: string | undefined;
   allowedHosts: readonly string[];
   allowedOrigins: readonly string[];
+  limits: HttpLimits;
 }
+
+/** What one client can hold of the server: sessions (see sessions.ts), connections, and time to send a request. */
+export interface HttpLimits extends SessionLimits {
+  maxConnections: number;
+  /** Time to send the request line and headers. */
+  headersTimeoutMs: number;
+  /** Time to send a request body, once the headers are in: a trickled body is cut off. */
+  bodyTimeoutMs: number;
+}
+
+/** A bearer token shorter than this is refused when the server is reachable beyond loopback. */
+export const MIN_TOKEN_LENGTH = 32;
 
 export interface Config {
   /** `doctor`: run the read-only API check, print its report and exit (see doctor.ts). */
@@ -84,8 +98,20 @@ Transport
   --host <address>                HTTP bind address (default 127.0.0.1)    env CAPPI_MCP_HOST
   --allowed-hosts <a,b>           extra Host names accepted                env CAPPI_MCP_ALLOWED_HOSTS
   --allowed-origins <a,b>         browser Origins accepted                 env CAPPI_MCP_ALLOWED_ORIGINS
-  CAPPI_MCP_TOKEN=<token>         bearer token required on every HTTP request (mandatory beyond loopback)
+  CAPPI_MCP_TOKEN=<token>         bearer token required on every HTTP request (mandatory beyond loopback, and
+                                  then at least 32 characters, e.g. \`openssl rand -hex 32\`)
   Over HTTP each session may bring its own API key in the X-Cappi-Api-Key header.
+  --max-sessions <n>              open sessions in all (default 1000)      env CAPPI_MCP_MAX_SESSIONS
+  --max-sessions-per-client <n>   open sessions of one client address (default 100)
+                                                                           env CAPPI_MCP_MAX_SESSIONS_PER_CLIENT
+  --max-sessions-per-key <n>      open sessions of one X-Cappi-Api-Key (default 100)
+                                                                           env CAPPI_MCP_MAX_SESSIONS_PER_KEY
+                                  At a limit, the least recently used idle session of that limit is closed;
+                                  a new session is refused (503, Retry-After) only when all are in a request.
+  --session-idle <seconds>        close a session idle this long (default 600)  env CAPPI_MCP_SESSION_IDLE_SECONDS
+  --max-connections <n>           open HTTP connections (default 1000)     env CAPPI_MCP_MAX_CONNECTIONS
+  --headers-timeout <seconds>     time to send request headers (default 10)  env CAPPI_MCP_HEADERS_TIMEOUT_SECONDS
+  --body-timeout <seconds>        time to send a request body (default 10) env CAPPI_MCP_BODY_TIMEOUT_SECONDS
 
 Spending guard
   --read-only                     never place orders; register_order is not listed   env CAPPI_READ_ONLY=1
@@ -207,12 +233,18 @@ export function parseConfig(argv: readonly string[], env: Env): Config {
         `refusing to listen on ${host} without a bearer token: set CAPPI_MCP_TOKEN, or bind to 127.0.0.1 (the default)`,
       );
     }
+    if (!isLoopback(host) && token !== undefined && token.length < MIN_TOKEN_LENGTH) {
+      throw new ConfigError(
+        `refusing to listen on ${host} with a bearer token of ${token.length} characters: CAPPI_MCP_TOKEN must have at least ${MIN_TOKEN_LENGTH} (for instance the output of \`openssl rand -hex 32\`), or bind to 127.0.0.1 (the default)`,
+      );
+    }
     http = {
       host,
       port: number(flagOrEnv(flags.port, env, 'CAPPI_MCP_PORT'), '--port', 3333, { min: 0, integer: true }),
       token,
       allowedHosts: list(flagOrEnv(flags['allowed-hosts'], env, 'CAPPI_MCP_ALLOWED_HOSTS')),
       allowedOrigins: list(flagOrEnv(flags['allowed-origins'], env, 'CAPPI_MCP_ALLOWED_ORIGINS')),
+      limits: httpLimits(flags, env),
     };
   }
 
@@ -288,6 +320,38 @@ function ledgerLocation(given: string | undefined, stateDir: string | undefined,
   return { location: join(dir, 'ledger.sqlite'), importFrom: join(dir, 'ledger.jsonl'), temporary: false };
 }
 
+function httpLimits(flags: ReturnType<typeof parseFlags>['values'], env: Env): HttpLimits {
+  const count = (flag: string | undefined, name: string, what: string, fallback: number) =>
+    number(flagOrEnv(flag, env, name), what, fallback, { min: 1, integer: true });
+  const seconds = (flag: string | undefined, name: string, what: string, fallbackMs: number) =>
+    number(flagOrEnv(flag, env, name), what, fallbackMs / 1000, { min: 0.1 }) * 1000;
+  const defaults = DEFAULT_SESSION_LIMITS;
+  return {
+    maxSessions: count(flags['max-sessions'], 'CAPPI_MCP_MAX_SESSIONS', '--max-sessions', defaults.maxSessions),
+    maxPerClient: count(
+      flags['max-sessions-per-client'],
+      'CAPPI_MCP_MAX_SESSIONS_PER_CLIENT',
+      '--max-sessions-per-client',
+      defaults.maxPerClient,
+    ),
+    maxPerKey: count(
+      flags['max-sessions-per-key'],
+      'CAPPI_MCP_MAX_SESSIONS_PER_KEY',
+      '--max-sessions-per-key',
+      defaults.maxPerKey,
+    ),
+    idleMs: seconds(flags['session-idle'], 'CAPPI_MCP_SESSION_IDLE_SECONDS', '--session-idle', defaults.idleMs),
+    maxConnections: count(flags['max-connections'], 'CAPPI_MCP_MAX_CONNECTIONS', '--max-connections', 1_000),
+    headersTimeoutMs: seconds(
+      flags['headers-timeout'],
+      'CAPPI_MCP_HEADERS_TIMEOUT_SECONDS',
+      '--headers-timeout',
+      10_000,
+    ),
+    bodyTimeoutMs: seconds(flags['body-timeout'], 'CAPPI_MCP_BODY_TIMEOUT_SECONDS', '--body-timeout', 10_000),
+  };
+}
+
 /** Each retry waits (backoff, or a Retry-After up to 5 s): more than 10 would outlast a client's request timeout. */
 export const MAX_RETRIES = 10;
 
@@ -311,6 +375,13 @@ function parseFlags(argv: readonly string[]) {
       host: { type: 'string' },
       'allowed-hosts': { type: 'string' },
       'allowed-origins': { type: 'string' },
+      'max-sessions': { type: 'string' },
+      'max-sessions-per-client': { type: 'string' },
+      'max-sessions-per-key': { type: 'string' },
+      'session-idle': { type: 'string' },
+      'max-connections': { type: 'string' },
+      'headers-timeout': { type: 'string' },
+      'body-timeout': { type: 'string' },
       'read-only': { type: 'boolean' },
       'max-order-usd': { type: 'string' },
       'daily-budget-usd': { type: 'string' },
