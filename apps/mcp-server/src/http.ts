@@ -171,16 +171,14 @@ export async function serveHttp(runtime: Runtime, options: HttpOptions, log: Log
       if (session.keyHash !== undefined && session.keyHash !== keyHash) {
         return reject(res, 403, `this session belongs to another API key: send the same ${API_KEY_HEADER} header`);
       }
-      // A stream the client keeps open (GET) leaves the session idle: only requests in progress protect it.
+      // In a request until its answer is over (a tool call's stream included); a stream the client keeps open
+      // for the server's own messages (GET) leaves the session idle: only requests in progress protect it.
       const done = sessions.enter(sessionId);
       if (req.method === 'GET') done();
-      try {
-        const body = req.method === 'POST' ? await readBody(req, res) : undefined;
-        if (body === NO_BODY) return;
-        return await session.transport.handleRequest(req, res, body);
-      } finally {
-        done();
-      }
+      else res.once('close', done);
+      const body = req.method === 'POST' ? await readBody(req, res) : undefined;
+      if (body === NO_BODY) return;
+      return session.transport.handleRequest(req, res, body);
     }
 
     if (req.method !== 'POST') return reject(res, 400, 'no session: start one with an initialize request (POST)');
