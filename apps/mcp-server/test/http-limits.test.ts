@@ -72,28 +72,43 @@ async function alive(url: string, sessionId: string, localAddress: string): Prom
   return (await post(url, ping, headers, localAddress)).status === 200;
 }
 
+/** Opens `count` sessions with raw initializes, cycling through `addresses`; each must be admitted. */
+async function flood(url: string, count: number, addresses: string[]): Promise<{ id: string; from: string }[]> {
+  const opened: { id: string; from: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    const from = addresses[i % addresses.length] as string;
+    const answer = await post(url, INITIALIZE, {}, from);
+    expect(answer.status).toBe(200); // every session was idle: room is made, nobody is refused
+    opened.push({ id: String(answer.headers['mcp-session-id']), from });
+  }
+  return opened;
+}
+
+async function stillOpen(url: string, sessions: { id: string; from: string }[]) {
+  const open = [];
+  for (const session of sessions) if (await alive(url, session.id, session.from)) open.push(session);
+  return open;
+}
+
 describe('a stranger opening sessions until the cap', () => {
-  it('churns only idle sessions, never holds more than the limits, and a legitimate client still gets in', async () => {
+  it('churns only its own idle sessions, never holds more than the limits, and a legitimate client still gets in', async () => {
     const server = await startHttpServer(['--max-sessions', '12', '--max-sessions-per-client', '4'], serverEnv());
-    const legit = await connect(server.url, {});
+    const legit = await connect(server.url, {}); // from 127.0.0.1
     try {
       expect((await call(legit.client, 'get_balance')).isError).toBeFalsy();
-      // The stranger comes from six addresses: 4 sessions each would be 24, twice the cap; it opens 60.
-      const opened: { id: string; from: string }[] = [];
-      for (let i = 0; i < 60; i++) {
-        const from = `127.0.0.${2 + (i % 6)}`;
-        const answer = await post(server.url, INITIALIZE, {}, from);
-        expect(answer.status).toBe(200); // every stranger session was idle: room is made, nobody is refused
-        opened.push({ id: String(answer.headers['mcp-session-id']), from });
+      // From one address, 60 sessions: the stranger keeps at most 4, and evicts only its own.
+      const alone = await flood(server.url, 60, ['127.0.0.2']);
+      expect((await stillOpen(server.url, alone)).length).toBe(4);
+      expect((await call(legit.client, 'get_balance')).isError).toBeFalsy(); // the same session, untouched
+
+      // From six addresses (4 each would be 24, twice the cap), 60 more: never more than the cap in all.
+      const addresses = [2, 3, 4, 5, 6, 7].map((n) => `127.0.0.${n}`);
+      const spread = await stillOpen(server.url, [...alone, ...(await flood(server.url, 60, addresses))]);
+      expect(spread.length).toBeLessThanOrEqual(12);
+      for (const address of addresses) {
+        expect(spread.filter((session) => session.from === address).length).toBeLessThanOrEqual(4);
       }
-      const stillOpen = [];
-      for (const session of opened) if (await alive(server.url, session.id, session.from)) stillOpen.push(session);
-      expect(stillOpen.length).toBeLessThanOrEqual(12);
-      for (let i = 0; i < 6; i++) {
-        expect(stillOpen.filter((session) => session.from === `127.0.0.${2 + i}`).length).toBeLessThanOrEqual(4);
-      }
-      // A legitimate client opening a session now gets in, and the one already open may have been evicted
-      // (it was idle, least recently used) but a new one always works.
+      // At the cap, a legitimate client opening a session gets in (an idle one makes room).
       const late = await connect(server.url, {});
       try {
         const balance = await call(late.client, 'get_balance');
