@@ -5,7 +5,7 @@
 // and how many stay open, how many were refused, whether the legitimate client's session still answers and whether
 // a new one gets in, and the server's resident memory (VmRSS) before and after.
 //
-//   node scripts/session-exhaustion.mjs [--sessions 1000] [--addresses 20] [-- <server flags>]
+//   node scripts/session-exhaustion.mjs [--sessions 1000] [--addresses 20] [--one-address-only] [-- <server flags>]
 //   SERVER_NODE_OPTIONS=--max-old-space-size=200 node scripts/session-exhaustion.mjs   (a server with a smaller heap)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -20,7 +20,11 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 
 const BIN = fileURLToPath(new URL('../bin/cappi-reseller-mcp.js', import.meta.url));
 const { values, positionals } = parseArgs({
-  options: { sessions: { type: 'string', default: '1000' }, addresses: { type: 'string', default: '20' } },
+  options: {
+    sessions: { type: 'string', default: '1000' },
+    addresses: { type: 'string', default: '20' },
+    'one-address-only': { type: 'boolean', default: false },
+  },
   allowPositionals: true,
 });
 const perPhase = Number(values.sessions);
@@ -134,21 +138,28 @@ try {
     rssMb: rssMb(child.pid),
   };
 
-  const addresses = Array.from({ length: addressCount }, (_, i) => `127.0.${1 + Math.floor(i / 250)}.${2 + (i % 250)}`);
-  const many = await flood(url, perPhase * 2, addresses);
-  const late = await legitimateClient(url).catch(() => undefined);
-  report.manyAddresses = {
-    addresses: addressCount,
-    opened: many.opened.length,
-    refused: many.refused,
-    stillOpen: await countOpen(url, [...oneAddress.opened, ...many.opened]),
-    legitimateSessionStillAnswers: await answers(legit),
-    newLegitimateClientGetsIn: late !== undefined && (await answers(late)),
-    rssMb: rssMb(child.pid),
-  };
+  // Phase two, skipped with --one-address-only: the stranger from many addresses, past the cap in all.
+  let late;
+  if (!values['one-address-only']) {
+    const addresses = Array.from(
+      { length: addressCount },
+      (_, i) => `127.0.${1 + Math.floor(i / 250)}.${2 + (i % 250)}`,
+    );
+    const many = await flood(url, perPhase * 2, addresses);
+    late = await legitimateClient(url).catch(() => undefined);
+    report.manyAddresses = {
+      addresses: addressCount,
+      opened: many.opened.length,
+      refused: many.refused,
+      stillOpen: await countOpen(url, [...oneAddress.opened, ...many.opened]),
+      legitimateSessionStillAnswers: await answers(legit),
+      newLegitimateClientGetsIn: late !== undefined && (await answers(late)),
+      rssMb: rssMb(child.pid),
+    };
+  }
   await late?.close();
   await legit.close();
-  console.log(JSON.stringify(report, null, 2));
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 } finally {
   await killGroup(child.pid);
   await sandbox.stop().catch(() => undefined);
