@@ -2,7 +2,7 @@
 // results with a sentence the model can act on, the sandbox always named, the key never present, and
 // no answer larger than MAX_ANSWER_CHARS whatever the arguments.
 
-import { isResellerError, redact } from '@cappi-reseller/core';
+import { isResellerError } from '@cappi-reseller/core';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
 /** Hard ceiling on one tool answer, in characters of its JSON. */
@@ -12,25 +12,12 @@ export const SANDBOX_NOTE = '[sandbox: simulated account, no real money]';
 
 export interface AnswerContext {
   sandbox: boolean;
-  /** Strings that must never leave the process (the API keys in use). */
+  /** Strings that must never leave this session (the process's key and the session's own), see outgoing.ts. */
   secrets(): readonly string[];
 }
 
 function label(context: AnswerContext, text: string): string {
   return context.sandbox ? `${SANDBOX_NOTE} ${text}` : text;
-}
-
-/** Removes every secret from an answer; a no-op unless something upstream echoed one. */
-export function scrub<T>(context: AnswerContext, value: T): T {
-  const json = JSON.stringify(value);
-  const clean = redact(json, context.secrets());
-  if (clean === json) return value;
-  try {
-    return JSON.parse(clean) as T;
-  } catch {
-    // A secret that held JSON escapes could break the document: say nothing rather than leak.
-    return JSON.parse(JSON.stringify({ content: [{ type: 'text', text: 'the answer was withheld' }], isError: true }));
-  }
 }
 
 export function ok(context: AnswerContext, structured: Record<string, unknown>, text: string): CallToolResult {
@@ -53,9 +40,9 @@ export function sizeOf(result: unknown): number {
   return JSON.stringify(result).length;
 }
 
+// The key is scrubbed from every message the session sends (outgoing.ts), this answer included.
 function finish(context: AnswerContext, result: CallToolResult): CallToolResult {
-  const clean = scrub(context, result);
-  if (sizeOf(clean) > MAX_ANSWER_CHARS) {
+  if (sizeOf(result) > MAX_ANSWER_CHARS) {
     return {
       content: [
         {
@@ -69,5 +56,5 @@ function finish(context: AnswerContext, result: CallToolResult): CallToolResult 
       isError: true,
     };
   }
-  return clean;
+  return result;
 }

@@ -2,6 +2,7 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { ConfigError, HELP, parseConfig, SERVER_NAME } from './config.js';
 import { createLogger, type Logger } from './log.js';
+import { scrubOutgoing } from './outgoing.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { createServer, VERSION } from './server.js';
 
@@ -73,8 +74,9 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<vo
   } else {
     const defaultKey = runtime.defaultKey;
     if (defaultKey === undefined) throw new Error('no API key'); // parseConfig guarantees one for stdio
-    const server = createServer(await runtime.contextFor(defaultKey));
-    await server.connect(new StdioServerTransport());
+    const context = await runtime.contextFor(defaultKey);
+    const server = createServer(context);
+    await server.connect(scrubOutgoing(new StdioServerTransport(), context));
     closeTransport = () => server.close();
     // The client closing our stdin is how a stdio session ends.
     process.stdin.once('end', () => void shutdown());

@@ -104,8 +104,33 @@ describe('parseConfig', () => {
     const local = parseConfig(['--http'], KEY);
     expect(local.http).toMatchObject({ host: '127.0.0.1', port: 3333, token: undefined });
     expect(() => parseConfig(['--http', '--host', '0.0.0.0'], KEY)).toThrow(/CAPPI_MCP_TOKEN/);
-    const exposed = parseConfig(['--http', '--host', '0.0.0.0'], { ...KEY, CAPPI_MCP_TOKEN: 'tok' });
-    expect(exposed.http).toMatchObject({ host: '0.0.0.0', token: 'tok' });
+    // A token anyone could guess (the issue found a 1-character one accepted on 0.0.0.0) is refused beyond loopback.
+    expect(() => parseConfig(['--http', '--host', '0.0.0.0'], { ...KEY, CAPPI_MCP_TOKEN: 'tok' })).toThrow(
+      'refusing to listen on 0.0.0.0 with a bearer token of 3 characters: CAPPI_MCP_TOKEN must have at least 32',
+    );
+    const token = 'a'.repeat(32);
+    const exposed = parseConfig(['--http', '--host', '0.0.0.0'], { ...KEY, CAPPI_MCP_TOKEN: token });
+    expect(exposed.http).toMatchObject({ host: '0.0.0.0', token });
+    // On loopback a short token is the operator's business.
+    expect(parseConfig(['--http'], { ...KEY, CAPPI_MCP_TOKEN: 'tok' }).http?.token).toBe('tok');
+  });
+
+  it('reads the HTTP limits, with defaults a stranger cannot exhaust', () => {
+    expect(parseConfig(['--http'], KEY).http?.limits).toEqual({
+      maxSessions: 1000,
+      maxPerClient: 100,
+      maxPerKey: 100,
+      idleMs: 600_000,
+      maxConnections: 1000,
+      headersTimeoutMs: 10_000,
+      bodyTimeoutMs: 10_000,
+    });
+    const args = ['--http', '--max-sessions', '20', '--max-sessions-per-client', '5', '--body-timeout', '0.5'];
+    const limits = parseConfig(args, { ...KEY, CAPPI_MCP_SESSION_IDLE_SECONDS: '60' }).http?.limits;
+    expect(limits).toMatchObject({ maxSessions: 20, maxPerClient: 5, bodyTimeoutMs: 500, idleMs: 60_000 });
+    expect(() => parseConfig(['--http', '--max-sessions', '0'], KEY)).toThrow(
+      '--max-sessions must be an integer >= 1 (got "0")',
+    );
   });
 
   it('answers --help and --version without needing a key', () => {

@@ -4,6 +4,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SpendingPolicy } from '@cappi-reseller/core';
+import { DEFAULT_SESSION_LIMITS, type SessionLimits } from './sessions.js';
 
 export const SERVER_NAME = 'cappi-reseller-mcp';
 
@@ -36,7 +37,20 @@ export interface HttpOptions {
   stateless: boolean;
   /** Replica mode: how often rows left 'sending' by a replica that died are looked for, ms. */
   recoverySweepMs: number;
+  limits: HttpLimits;
 }
+
+/** What one client can hold of the server: sessions (see sessions.ts), connections, and time to send a request. */
+export interface HttpLimits extends SessionLimits {
+  maxConnections: number;
+  /** Time to send the request line and headers. */
+  headersTimeoutMs: number;
+  /** Time to send a request body, once the headers are in: a trickled body is cut off. */
+  bodyTimeoutMs: number;
+}
+
+/** A bearer token shorter than this is refused when the server is reachable beyond loopback. */
+export const MIN_TOKEN_LENGTH = 32;
 
 export interface Config {
   /** `doctor`: run the read-only API check, print its report and exit (see doctor.ts). */
@@ -88,7 +102,8 @@ Transport
   --host <address>                HTTP bind address (default 127.0.0.1)    env CAPPI_MCP_HOST
   --allowed-hosts <a,b>           extra Host names accepted                env CAPPI_MCP_ALLOWED_HOSTS
   --allowed-origins <a,b>         browser Origins accepted                 env CAPPI_MCP_ALLOWED_ORIGINS
-  CAPPI_MCP_TOKEN=<token>         bearer token required on every HTTP request (mandatory beyond loopback)
+  CAPPI_MCP_TOKEN=<token>         bearer token required on every HTTP request (mandatory beyond loopback, and
+                                  then at least 32 characters, e.g. \`openssl rand -hex 32\`)
   Over HTTP each session may bring its own API key in the X-Cappi-Api-Key header.
   GET /healthz answers 200 when the server is up and its ledger answers, 503 when not (no token, no key, no data).
   --stateless                     replica mode: no session state, so any of several replicas behind a round-robin
@@ -96,6 +111,17 @@ Transport
                                   CAPPI_QUOTE_SECRET (the same on every replica)  env CAPPI_MCP_STATELESS=1
   CAPPI_MCP_RECOVERY_SWEEP_SECONDS=<n>  replica mode: how often orders left "sending" by a replica that died are
                                   looked for and recorded as "unknown" (default 60)
+  --max-sessions <n>              open sessions in all (default 1000)      env CAPPI_MCP_MAX_SESSIONS
+  --max-sessions-per-client <n>   open sessions of one client address (default 100)
+                                                                           env CAPPI_MCP_MAX_SESSIONS_PER_CLIENT
+  --max-sessions-per-key <n>      open sessions of one X-Cappi-Api-Key (default 100)
+                                                                           env CAPPI_MCP_MAX_SESSIONS_PER_KEY
+                                  At a limit, the least recently used idle session of that limit is closed;
+                                  a new session is refused (503, Retry-After) only when all are in a request.
+  --session-idle <seconds>        close a session idle this long (default 600)  env CAPPI_MCP_SESSION_IDLE_SECONDS
+  --max-connections <n>           open HTTP connections (default 1000)     env CAPPI_MCP_MAX_CONNECTIONS
+  --headers-timeout <seconds>     time to send request headers (default 10)  env CAPPI_MCP_HEADERS_TIMEOUT_SECONDS
+  --body-timeout <seconds>        time to send a request body (default 10) env CAPPI_MCP_BODY_TIMEOUT_SECONDS
 
 Spending guard
   --read-only                     never place orders; register_order is not listed   env CAPPI_READ_ONLY=1
@@ -218,6 +244,11 @@ export function parseConfig(argv: readonly string[], env: Env): Config {
         `refusing to listen on ${host} without a bearer token: set CAPPI_MCP_TOKEN, or bind to 127.0.0.1 (the default)`,
       );
     }
+    if (!isLoopback(host) && token !== undefined && token.length < MIN_TOKEN_LENGTH) {
+      throw new ConfigError(
+        `refusing to listen on ${host} with a bearer token of ${token.length} characters: CAPPI_MCP_TOKEN must have at least ${MIN_TOKEN_LENGTH} (for instance the output of \`openssl rand -hex 32\`), or bind to 127.0.0.1 (the default)`,
+      );
+    }
     http = {
       host,
       port: number(flagOrEnv(flags.port, env, 'CAPPI_MCP_PORT'), '--port', 3333, { min: 0, integer: true }),
@@ -229,6 +260,7 @@ export function parseConfig(argv: readonly string[], env: Env): Config {
         number(env.CAPPI_MCP_RECOVERY_SWEEP_SECONDS?.trim() || undefined, 'CAPPI_MCP_RECOVERY_SWEEP_SECONDS', 60, {
           min: 1,
         }) * 1000,
+      limits: httpLimits(flags, env),
     };
   } else if (stateless) {
     throw new ConfigError('--stateless is a mode of the HTTP server: add --http');
@@ -334,6 +366,38 @@ function ledgerLocation(given: string | undefined, stateDir: string | undefined,
   return { location: join(dir, 'ledger.sqlite'), importFrom: join(dir, 'ledger.jsonl'), temporary: false };
 }
 
+function httpLimits(flags: ReturnType<typeof parseFlags>['values'], env: Env): HttpLimits {
+  const count = (flag: string | undefined, name: string, what: string, fallback: number) =>
+    number(flagOrEnv(flag, env, name), what, fallback, { min: 1, integer: true });
+  const seconds = (flag: string | undefined, name: string, what: string, fallbackMs: number) =>
+    number(flagOrEnv(flag, env, name), what, fallbackMs / 1000, { min: 0.1 }) * 1000;
+  const defaults = DEFAULT_SESSION_LIMITS;
+  return {
+    maxSessions: count(flags['max-sessions'], 'CAPPI_MCP_MAX_SESSIONS', '--max-sessions', defaults.maxSessions),
+    maxPerClient: count(
+      flags['max-sessions-per-client'],
+      'CAPPI_MCP_MAX_SESSIONS_PER_CLIENT',
+      '--max-sessions-per-client',
+      defaults.maxPerClient,
+    ),
+    maxPerKey: count(
+      flags['max-sessions-per-key'],
+      'CAPPI_MCP_MAX_SESSIONS_PER_KEY',
+      '--max-sessions-per-key',
+      defaults.maxPerKey,
+    ),
+    idleMs: seconds(flags['session-idle'], 'CAPPI_MCP_SESSION_IDLE_SECONDS', '--session-idle', defaults.idleMs),
+    maxConnections: count(flags['max-connections'], 'CAPPI_MCP_MAX_CONNECTIONS', '--max-connections', 1_000),
+    headersTimeoutMs: seconds(
+      flags['headers-timeout'],
+      'CAPPI_MCP_HEADERS_TIMEOUT_SECONDS',
+      '--headers-timeout',
+      10_000,
+    ),
+    bodyTimeoutMs: seconds(flags['body-timeout'], 'CAPPI_MCP_BODY_TIMEOUT_SECONDS', '--body-timeout', 10_000),
+  };
+}
+
 /** Each retry waits (backoff, or a Retry-After up to 5 s): more than 10 would outlast a client's request timeout. */
 export const MAX_RETRIES = 10;
 
@@ -357,6 +421,13 @@ function parseFlags(argv: readonly string[]) {
       host: { type: 'string' },
       'allowed-hosts': { type: 'string' },
       'allowed-origins': { type: 'string' },
+      'max-sessions': { type: 'string' },
+      'max-sessions-per-client': { type: 'string' },
+      'max-sessions-per-key': { type: 'string' },
+      'session-idle': { type: 'string' },
+      'max-connections': { type: 'string' },
+      'headers-timeout': { type: 'string' },
+      'body-timeout': { type: 'string' },
       'read-only': { type: 'boolean' },
       'max-order-usd': { type: 'string' },
       'daily-budget-usd': { type: 'string' },

@@ -12,7 +12,7 @@ import {
 } from '@cappi-reseller/core';
 import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
-import { MAX_ANSWER_CHARS, scrub } from './answer.js';
+import { MAX_ANSWER_CHARS } from './answer.js';
 import type { ServerContext } from './context.js';
 import { clip, serviceRow } from './tools/read.js';
 
@@ -21,15 +21,13 @@ const CATEGORY_PREFIX = 'cappi://catalog/category/';
 
 function json(context: ServerContext, uri: URL, value: Record<string, unknown>): ReadResourceResult {
   const body = context.sandbox ? { sandbox: true, ...value } : value;
-  return scrub(context, { contents: [{ uri: uri.href, mimeType: JSON_TYPE, text: JSON.stringify(body) }] });
+  return { contents: [{ uri: uri.href, mimeType: JSON_TYPE, text: JSON.stringify(body) }] };
 }
 
-/** Resource reads fail as protocol errors; the message still comes from core, scrubbed. */
-function readError(context: ServerContext, error: unknown): McpError {
+/** Resource reads fail as protocol errors; the message comes from core (and is scrubbed on its way out). */
+function readError(error: unknown): McpError {
   const message = error instanceof Error ? error.message : String(error);
-  return scrub(context, { message }).message === message
-    ? new McpError(ErrorCode.InvalidParams, message)
-    : new McpError(ErrorCode.InvalidParams, 'the request failed');
+  return new McpError(ErrorCode.InvalidParams, message);
 }
 
 /** The orders this server placed for this account, most recent first (at most 50). */
@@ -61,7 +59,7 @@ export function registerResources(server: McpServer, context: ServerContext): vo
           })),
         });
       } catch (error) {
-        throw readError(context, error);
+        throw readError(error);
       }
     },
   );
@@ -109,7 +107,7 @@ export function registerResources(server: McpServer, context: ServerContext): vo
         }
         return result;
       } catch (error) {
-        throw error instanceof McpError ? error : readError(context, error);
+        throw error instanceof McpError ? error : readError(error);
       }
     },
   );
@@ -143,7 +141,7 @@ export function registerResources(server: McpServer, context: ServerContext): vo
         const observation = status.observation === null ? null : clip(status.observation, 500);
         return json(context, uri, { orderId, ...status, observation });
       } catch (error) {
-        throw readError(context, error);
+        throw readError(error);
       }
     },
   );

@@ -34,8 +34,8 @@ export interface Runtime {
   inFlight: InFlightOrders;
   contextFor(apiKey: string): Promise<ServerContext>;
   /**
-   * The session that got contextFor(apiKey) has ended. When no session of that key is left, its client, catalog
-   * cache and secret are forgotten (the configured key's are kept): a server for many people, each with their own
+   * The session that got contextFor(apiKey) has ended. When no session of that key is left, its client and catalog
+   * cache are forgotten (the configured key's are kept): a server for many people, each with their own
    * key, does not keep every key and catalog it has ever seen.
    */
   release(apiKey: string): void;
@@ -58,15 +58,16 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
   );
   const quotes = createQuoteSigner(config.quoteSecret);
   const inFlight = createInFlightOrders();
-  const scrub = (text: string) => redact(text, log.secrets());
   const accounts = new Map<string, Account>();
   /** Open sessions per account id, and the id of each key in use. */
   const sessions = new Map<string, number>();
   const idOfKey = new Map<string, string>();
 
-  function accountFor(apiKey: string, id: string): Account {
+  /** `accountLog` scrubs the account's own key (and the process's): its lines and ledger texts never hold it. */
+  function accountFor(apiKey: string, id: string, accountLog: Logger): Account {
     let account = accounts.get(id);
     if (account !== undefined) return account;
+    const scrub = (text: string) => redact(text, accountLog.secrets());
     // Created on first use: building a client touches the global fetch, and loading Node's fetch (undici) would add
     // tens of milliseconds to every start, before any tool is called.
     let client: ResellerClient | undefined;
@@ -81,7 +82,9 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
         retries: config.retries,
         maxRetryAfterMs: 5_000,
         onRetry: (info) =>
-          log.info(`retrying ${info.operation} (attempt ${info.attempt}) in ${info.delayMs} ms: ${info.error.message}`),
+          accountLog.info(
+            `retrying ${info.operation} (attempt ${info.attempt}) in ${info.delayMs} ms: ${info.error.message}`,
+          ),
       });
     const clientFor = (): ResellerClient => {
       client ??=
@@ -121,20 +124,22 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
     ledger,
     inFlight,
     async contextFor(apiKey) {
-      log.addSecret(apiKey);
+      // A key a session brought is a secret of the sessions of that key only (their answers, their log lines): it
+      // never changes what another session sees. The configured key is the process's, scrubbed everywhere.
+      const sessionLog = apiKey === defaultKey ? log : log.withSecrets([apiKey]);
       const id = idOfKey.get(apiKey) ?? (await accountFingerprint(apiKey));
       idOfKey.set(apiKey, id);
-      const account = accountFor(apiKey, id);
+      const account = accountFor(apiKey, id, sessionLog);
       sessions.set(id, (sessions.get(id) ?? 0) + 1);
       return {
         account,
         policy: config.policy,
         ledger,
         quotes,
-        log,
+        log: sessionLog,
         inFlight,
         sandbox: config.sandbox,
-        secrets: () => log.secrets(),
+        secrets: () => sessionLog.secrets(),
         now: Date.now,
         pollIntervalMs: 1_000,
         maxPollIntervalMs: 5_000,
@@ -152,7 +157,6 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
       if (apiKey === defaultKey) return;
       accounts.delete(id);
       idOfKey.delete(apiKey);
-      log.removeSecret(apiKey);
     },
     async close() {
       const pending = inFlight.size;

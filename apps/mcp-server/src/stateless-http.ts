@@ -12,6 +12,7 @@ import { isOwnerGone } from '@cappi-reseller/ledger/owner';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Logger } from './log.js';
+import { scrubOutgoing } from './outgoing.js';
 import { type Runtime, recoverAtStart } from './runtime.js';
 import { createServer } from './server.js';
 
@@ -70,9 +71,11 @@ export function createStatelessHandler(runtime: Runtime, options: StatelessOptio
       }
       if (open.size >= MAX_REQUESTS_IN_FLIGHT) return refuse(res, 503, 'too many requests at once; try again later');
 
-      const server = createServer(await runtime.contextFor(apiKey));
+      const context = await runtime.contextFor(apiKey);
+      const server = createServer(context);
       open.add(server);
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+      // The one scrub of everything sent (outgoing.ts), with this request's key among the secrets.
+      const transport = scrubOutgoing(new StreamableHTTPServerTransport({ sessionIdGenerator: undefined }), context);
       let ended = false;
       const end = () => {
         if (ended) return;

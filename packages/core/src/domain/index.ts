@@ -15,6 +15,7 @@ export {
   WRONG_API_KEY,
 } from './api-check.js';
 export { API_CHECK_HEADLINE, renderApiCheckJson, renderApiCheckText, summarizeApiCheck } from './api-check-report.js';
+export { API_KEY_MAX_LENGTH, API_KEY_MIN_LENGTH, API_KEY_SHAPE, apiKeyProblem } from './api-key.js';
 export {
   type ContractDifference,
   type ContractDifferenceKind,

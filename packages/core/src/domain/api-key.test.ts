@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { API_KEY_MAX_LENGTH, apiKeyProblem } from './api-key.js';
+
+describe('apiKeyProblem', () => {
+  it.each([
+    ['a sandbox key', 'sbx_0123456789abcdef0123456789abcdef'],
+    ['32 hex digits', '5f4dcc3b5aa765d61d8327deb882cf99'],
+    ['a test key', 'canary-7Hq2xZ9pL4mW8vR3nK6tY1sB'],
+    ['base64', 'AbCdEfGh12345678+/=='],
+    ['32 letters', 'abcdefghijklmnopqrstuvwxyzABCDEF'],
+  ])('accepts %s', (_name, key) => {
+    expect(apiKeyProblem(key)).toBeUndefined();
+  });
+
+  it.each([
+    ['a JSON word', '"type"', 'too short'],
+    ['a common string', 'type', 'too short'],
+    ['15 characters', 'abc-0123456789x', 'too short'],
+    ['a field name', 'structuredContent', 'no digit'],
+    ['a space', 'key with 0123456789 space', 'character'],
+    ['a quote', 'key"0123456789abcdef', 'character'],
+    ['a non-ASCII letter', 'schlüssel-0123456789', 'character'],
+    ['a huge header', 'a1'.repeat(API_KEY_MAX_LENGTH), 'too long'],
+  ])('refuses %s, without repeating it', (_name, key, reason) => {
+    const problem = apiKeyProblem(key) ?? '';
+    expect(problem).toContain(reason);
+    expect(problem).not.toContain(key);
+  });
+});
