@@ -229,7 +229,7 @@ async function startN8nProcess(home: N8nHome, args: string[], readyText: string,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  // Kept in the user folder: read it when the trigger misbehaves (CAPPI_E2E_KEEP=1 keeps the folder).
+  // Kept in the user folder: read it when n8n misbehaves (CAPPI_E2E_KEEP=1 keeps the folder).
   const logFile = join(home.userFolder, logName);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ready = new Promise<void>((resolve, reject) => {
