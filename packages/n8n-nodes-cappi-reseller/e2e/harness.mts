@@ -88,6 +88,8 @@ async function envFor(userFolder: string): Promise<NodeJS.ProcessEnv> {
   };
 }
 
+let commandsRun = 0;
+
 /** How long one n8n CLI command may take (1,000 orders in one execution included, on a busy machine). */
 const N8N_COMMAND_TIMEOUT_MS = 8 * 60_000;
 
@@ -98,12 +100,14 @@ const N8N_COMMAND_TIMEOUT_MS = 8 * 60_000;
  */
 export async function n8n(home: N8nHome, args: string[]): Promise<CommandResult> {
   const t0 = Date.now();
+  commandsRun += 1;
   const result = await run(process.execPath, [n8nBin(home.n8nDir), ...args], {
     env: home.env,
     allowFailure: true,
     timeoutMs: N8N_COMMAND_TIMEOUT_MS,
     // n8n prints a run's JSON (1,000 items: megabytes) and exits: through a pipe, a busy machine lost its end.
-    stdoutFile: join(home.userFolder, '..', `${home.name}-stdout.txt`),
+    // A file per command: two commands may run at once.
+    stdoutFile: join(home.userFolder, '..', `${home.name}-stdout-${commandsRun}.txt`),
   });
   home.output.push(result.stdout, result.stderr);
   const ended = result.code ?? `by ${result.signal}`;
@@ -181,41 +185,69 @@ export function outputOf(runResult: Run, node: string, runIndex = 0): Item[] {
   return runs[runIndex]?.data?.main[0] ?? [];
 }
 
-/** `n8n start`, running until stop() is called. */
-export interface N8nServer {
-  url: string;
+/** A long-running n8n process (`n8n start`, `n8n worker`), running until stop() is called. */
+export interface N8nProcess {
+  /** Where everything it printed goes (kept in the user folder: read it when something misbehaves). */
+  logFile: string;
+  /** What it printed so far. */
+  output(): string;
   stop(): Promise<void>;
+}
+
+/** `n8n start`, running until stop() is called. */
+export interface N8nServer extends N8nProcess {
+  url: string;
 }
 
 /** `n8n start` takes 10-30 s to be ready; a busy machine may take several times that. */
 const START_TIMEOUT_MS = 4 * 60_000;
 
 export async function startServer(home: N8nHome): Promise<N8nServer> {
+  const started = await startN8nProcess(home, ['start'], 'Editor is now accessible', 'n8n-start.log');
+  return { ...started, url: `http://127.0.0.1:${home.env.N8N_PORT}` };
+}
+
+/** `n8n worker` (queue mode): ready once it takes jobs from the queue, which it says in this line. */
+export async function startWorker(home: N8nHome, concurrency: number): Promise<N8nProcess> {
+  return await startN8nProcess(
+    home,
+    ['worker', `--concurrency=${concurrency}`],
+    'n8n worker is now ready',
+    'n8n-worker.log',
+  );
+}
+
+/**
+ * Starts an n8n command in a process group of its own and resolves once it prints `readyText`; rejects (with the
+ * group killed) when it exits first or is not ready within START_TIMEOUT_MS.
+ */
+async function startN8nProcess(home: N8nHome, args: string[], readyText: string, logName: string): Promise<N8nProcess> {
   const t0 = Date.now();
-  const child = spawnInGroup(process.execPath, [n8nBin(home.n8nDir), 'start'], {
+  const what = `n8n ${args.join(' ')}`;
+  const child = spawnInGroup(process.execPath, [n8nBin(home.n8nDir), ...args], {
     env: home.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  // Kept in the user folder: read it when the trigger misbehaves (CAPPI_E2E_KEEP=1 keeps the folder).
-  const logFile = join(home.userFolder, 'n8n-start.log');
+  // Kept in the user folder: read it when n8n misbehaves (CAPPI_E2E_KEEP=1 keeps the folder).
+  const logFile = join(home.userFolder, logName);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       appendFileSync(logFile, chunk);
-      if (output.includes('Editor is now accessible')) resolve();
+      if (output.includes(readyText)) resolve();
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     void exited.then((code) =>
-      reject(new Error(`n8n start exited with ${code} before it was ready:\n${output.slice(-3000)}`)),
+      reject(new Error(`${what} exited with ${code} before it was ready:\n${output.slice(-3000)}`)),
     );
   });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`n8n start was not ready within ${START_TIMEOUT_MS / 1000} s:\n${output.slice(-3000)}`)),
+      () => reject(new Error(`${what} was not ready within ${START_TIMEOUT_MS / 1000} s:\n${output.slice(-3000)}`)),
       START_TIMEOUT_MS,
     );
   });
@@ -227,16 +259,16 @@ export async function startServer(home: N8nHome): Promise<N8nServer> {
   } finally {
     clearTimeout(timer);
   }
-  log(`[${home.name}] n8n start: ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (output in ${logFile})`);
-  const url = `http://127.0.0.1:${home.env.N8N_PORT}`;
+  log(`[${home.name}] ${what}: ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (output in ${logFile})`);
   return {
-    url,
+    logFile,
+    output: () => output,
     async stop() {
       // n8n and whatever it started (its task runner): SIGTERM, SIGKILL after 30 s.
       if (child.pid !== undefined) await killGroup(child.pid, 30_000);
       await exited;
       home.output.push(output);
-      log(`[${home.name}] n8n start: stopped`);
+      log(`[${home.name}] ${what}: stopped`);
     },
   };
 }

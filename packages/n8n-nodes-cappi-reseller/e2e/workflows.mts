@@ -331,3 +331,51 @@ export function triggerWorkflow(credential: CredentialRef, threshold: number, or
     settings: { executionOrder: 'v1' },
   };
 }
+
+/**
+ * Orders from a webhook call: POST `/webhook/<path>` with `{ "orders": [{ serviceId, link, quantity }, ...] }`, one
+ * order per element, Create Order with Continue On Fail (a refused item carries its error, the others go on). The
+ * webhook answers when the run ends, with every item of Create Order: what the caller needs to see each outcome.
+ */
+export function webhookOrdersWorkflow(
+  id: string,
+  credential: CredentialRef,
+  path: string,
+  webhookId: string,
+): Workflow {
+  const webhook: WorkflowNode = {
+    ...node('Webhook', 'n8n-nodes-base.webhook', 2, {
+      httpMethod: 'POST',
+      path,
+      responseMode: 'lastNode',
+      responseData: 'allEntries',
+      options: {},
+    }),
+    webhookId,
+  };
+  const split = node('Split', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.orders', options: {} });
+  const create = createFromItems(credential);
+  create.onError = 'continueRegularOutput';
+  return workflow(id, `e2e ${id}`, [webhook, split, create]);
+}
+
+/**
+ * The catalog trigger, polled at the given seconds of every minute: one custom Poll Time per second, each a
+ * 6-field cron with a single fixed second (n8n refuses an expression that fires more than once a minute, but
+ * several Poll Times are one workflow's right), so a test sees a poll every few seconds instead of every minute.
+ */
+export function catalogTriggerWorkflow(id: string, credential: CredentialRef, seconds: number[]): Workflow {
+  const pollTimes = { item: seconds.map((second) => ({ mode: 'custom', cronExpression: `${second} * * * * *` })) };
+  const catalog = {
+    ...node('Catalog', TRIGGER, 1, { event: 'catalogChanged', pollTimes }),
+    credentials: { cappiResellerApi: credential },
+  };
+  return {
+    id,
+    name: `e2e ${id}`,
+    active: false,
+    nodes: [catalog],
+    connections: {},
+    settings: { executionOrder: 'v1' },
+  };
+}
