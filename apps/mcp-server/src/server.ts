@@ -3,6 +3,7 @@ import { formatUsd } from '@cappi-reseller/core';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/cfworker';
 import packageJson from '../package.json' with { type: 'json' };
+import { registerViews } from './apps/ui.js';
 import { SERVER_NAME } from './config.js';
 import type { ServerContext } from './context.js';
 import { registerResources } from './resources.js';
@@ -39,5 +40,6 @@ export function createServer(context: ServerContext): McpServer {
   registerReadTools(server, context);
   registerOrderTools(server, context);
   registerResources(server, context);
+  registerViews(server);
   return server;
 }

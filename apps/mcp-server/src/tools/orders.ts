@@ -4,6 +4,7 @@
 import {
   assertOrderAllowed,
   centsOf,
+  dailyBudgetLeftCents,
   findService,
   formatUsd,
   type GuardedOrder,
@@ -22,6 +23,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { fail, failWith, ok } from '../answer.js';
+import { clientShowsViews, ORDER_VIEW_URI, viewMeta } from '../apps/ui.js';
 import type { ServerContext } from '../context.js';
 import { clip, sandboxFlag } from './read.js';
 import { toolSchema } from './schema.js';
@@ -116,9 +118,11 @@ function registerQuoteTool(server: McpServer, context: ServerContext): void {
         currency: z.string(),
         balance: z.number().optional(),
         balance_after: z.number().optional(),
+        budget_left: z.number().optional(),
         ...sandboxFlag(context),
       }),
       annotations: { readOnlyHint: true },
+      _meta: viewMeta(ORDER_VIEW_URI),
     },
     async (args, extra) => {
       try {
@@ -134,7 +138,9 @@ function registerQuoteTool(server: McpServer, context: ServerContext): void {
           return ledgerTrouble(context, error, 'quoted');
         }
         if (checked.refusal !== undefined) return fail(context, `${refusalText(checked.refusal)} Nothing was quoted.`);
-        return await answerQuote(context, quote, checked.snapshot.recentIdentical?.createdAt);
+        // The card also shows what is left of today's budget: core's figure, for clients that show the card.
+        const budgetLeft = clientShowsViews(server) ? dailyBudgetLeftCents(policy, checked.snapshot) : undefined;
+        return await answerQuote(context, quote, checked.snapshot.recentIdentical?.createdAt, budgetLeft);
       } catch (error) {
         return failWith(context, error);
       }
@@ -142,7 +148,12 @@ function registerQuoteTool(server: McpServer, context: ServerContext): void {
   );
 }
 
-async function answerQuote(context: ServerContext, quote: Quote, identicalAt: number | undefined) {
+async function answerQuote(
+  context: ServerContext,
+  quote: Quote,
+  identicalAt: number | undefined,
+  budgetLeftCents: number | undefined,
+) {
   const { policy } = context;
   const expiresAt = context.now() + policy.quoteTtlMs;
   const quoteId = await context.quotes.sign({
@@ -165,6 +176,10 @@ async function answerQuote(context: ServerContext, quote: Quote, identicalAt: nu
     currency: quote.currency,
     ...(quote.balance === undefined ? {} : { balance: quote.balance }),
     ...(quote.balanceAfter === undefined ? {} : { balance_after: quote.balanceAfter }),
+    // No limit (Infinity) is left out: JSON has no number for it.
+    ...(budgetLeftCents !== undefined && Number.isFinite(budgetLeftCents)
+      ? { budget_left: budgetLeftCents / 100 }
+      : {}),
   };
   let text = `Quote: ${describeOrder(quote)}`;
   if (quote.balanceAfter !== undefined) text += `; balance after: ${formatUsd(quote.balanceAfter)}`;
@@ -214,6 +229,7 @@ function registerOrderTool(server: McpServer, context: ServerContext): void {
         ...sandboxFlag(context),
       }),
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
+      _meta: viewMeta(ORDER_VIEW_URI),
     },
     async (args, extra) => {
       try {

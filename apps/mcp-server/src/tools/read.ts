@@ -15,6 +15,7 @@ import {
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { failWith, MAX_ANSWER_CHARS, ok, sizeOf } from '../answer.js';
+import { ORDER_VIEW_URI, viewMeta } from '../apps/ui.js';
 import type { ServerContext } from '../context.js';
 import { toolSchema } from './schema.js';
 
@@ -196,6 +197,7 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
         ...sandboxFlag(context),
       }),
       annotations: { ...READ_ONLY },
+      _meta: viewMeta(ORDER_VIEW_URI),
     },
     async ({ order_id: orderId, wait_seconds: waitSeconds = 0 }, extra) => {
       const quantity = await orderedQuantity(context, orderId);

@@ -62,6 +62,7 @@ export {
   checkPriceAgainstQuote,
   checkSpendingLimits,
   countedCents,
+  dailyBudgetLeftCents,
   formatCents,
   isServiceAllowed,
   LEDGER_STATUSES,
