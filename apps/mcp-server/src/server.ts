@@ -6,6 +6,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { registerViews } from './apps/ui.js';
 import { SERVER_NAME } from './config.js';
 import type { ServerContext } from './context.js';
+import { SERVER_ICONS } from './icon.js';
 import { registerResources } from './resources.js';
 import { registerOrderTools } from './tools/orders.js';
 import { registerReadTools } from './tools/read.js';
@@ -29,7 +30,7 @@ function instructions(context: ServerContext): string {
 
 export function createServer(context: ServerContext): McpServer {
   const server = new McpServer(
-    { name: SERVER_NAME, title: 'Cappi Services Reseller', version: VERSION },
+    { name: SERVER_NAME, title: 'Cappi Services Reseller', version: VERSION, icons: SERVER_ICONS },
     {
       capabilities: { tools: {}, resources: {} },
       instructions: instructions(context),

@@ -25,6 +25,7 @@ import { z } from 'zod';
 import { fail, failWith, ok } from '../answer.js';
 import { clientShowsViews, ORDER_VIEW_URI, viewMeta } from '../apps/ui.js';
 import type { ServerContext } from '../context.js';
+import { withOrderLink } from './links.js';
 import { clip, sandboxFlag } from './read.js';
 import { toolSchema } from './schema.js';
 
@@ -353,18 +354,21 @@ function answerPlacement(
         `${result.message}; no order is sent that could not be recorded. Ask the operator to fix it or set --ledger.`,
       );
     case 'placed':
-      return ok(
-        context,
-        {
-          order_id: result.orderId,
-          charge: quote.price,
-          currency: quote.currency,
-          service_id: quote.serviceId,
-          service_name: clip(quote.serviceName, 160),
-          link: order.link,
-          quantity: order.quantity,
-        },
-        `Order ${result.orderId} placed: ${describeOrder(quote)}.${warning} Follow it with get_order_status (order_id ${result.orderId}, wait_seconds up to 45).`,
+      return withOrderLink(
+        ok(
+          context,
+          {
+            order_id: result.orderId,
+            charge: quote.price,
+            currency: quote.currency,
+            service_id: quote.serviceId,
+            service_name: clip(quote.serviceName, 160),
+            link: order.link,
+            quantity: order.quantity,
+          },
+          `Order ${result.orderId} placed: ${describeOrder(quote)}.${warning} Follow it with get_order_status (order_id ${result.orderId}, wait_seconds up to 45).`,
+        ),
+        result.orderId,
       );
     case 'unknown': {
       const window = Math.round(context.policy.duplicateWindowMs / 60_000);

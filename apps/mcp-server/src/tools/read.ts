@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { failWith, MAX_ANSWER_CHARS, ok, sizeOf } from '../answer.js';
 import { ORDER_VIEW_URI, viewMeta } from '../apps/ui.js';
 import type { ServerContext } from '../context.js';
+import { withOrderLink } from './links.js';
 import { toolSchema } from './schema.js';
 
 export const DEFAULT_LIMIT = 20;
@@ -252,7 +253,7 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
           ...(status.observation ? { observation: clip(status.observation, OBSERVATION_CHARS) } : {}),
           ...(quantity === undefined ? {} : { quantity }),
         };
-        return ok(context, structured, statusText(orderId, status, quantity, waitSeconds));
+        return withOrderLink(ok(context, structured, statusText(orderId, status, quantity, waitSeconds)), orderId);
       } catch (error) {
         return failWith(context, error);
       }
