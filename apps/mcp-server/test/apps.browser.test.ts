@@ -135,7 +135,7 @@ async function showTool(
   expect(result.isError, textOf(result)).toBeFalsy();
   const page = await browser.newPage();
   await page.emulateMedia({ colorScheme: theme });
-  await page.setViewportSize({ width: 660, height: 480 });
+  await page.setViewportSize({ width: 660, height: 1300 });
   await page.goto(hostUrl);
   const view: ShowView = { html: resourceText(resource), toolName, toolInput, toolResult: result, theme };
   await page.evaluate((shown) => window.cappiShow(shown), view);
@@ -219,6 +219,57 @@ describe('the order card, in a test host page in headless Chromium', () => {
     expect(await view.locator('#bar-delivered').evaluate((bar: HTMLElement) => bar.style.width)).toBe('100%');
     await screenshot(page, 'tracker-dark');
     await page.close();
+  });
+
+  test('the catalog browser searches, filters, pages and quotes a row', { timeout: HANG_MS }, async () => {
+    const { page, view, result } = await showTool('light', 'list_services', { limit: 5 });
+    const first = result.structuredContent as { total: number; services: { id: number }[]; next_cursor?: string };
+    expect(first.next_cursor).toBeDefined();
+    await expect
+      .poll(() => view.locator('#catalog-summary').textContent())
+      .toBe(`${first.total} services match; 1–5 shown.`);
+    expect(await view.locator('#catalog-rows tr').count()).toBe(5);
+    expect(await view.locator('#catalog-rows tr td').first().textContent()).toBe(String(first.services[0]?.id));
+    await screenshot(page, 'catalog-light');
+
+    const listCalls = () =>
+      relayed
+        .filter((entry) => entry.method === 'tools/call' && (entry.params as { name: string }).name === 'list_services')
+        .map((entry) => (entry.params as { arguments: Record<string, unknown> }).arguments);
+    await view.getByRole('button', { name: 'Next page' }).click();
+    await expect
+      .poll(() => view.locator('#catalog-summary').textContent())
+      .toBe(`${first.total} services match; 6–10 shown.`);
+    expect(listCalls().at(-1)).toEqual({ limit: 5, cursor: first.next_cursor });
+    await view.getByRole('button', { name: 'Previous page' }).click();
+    await expect
+      .poll(() => view.locator('#catalog-summary').textContent())
+      .toBe(`${first.total} services match; 1–5 shown.`);
+
+    // Words and a price filter: the server filters, the card shows its rows.
+    await view.getByLabel('Words').fill('steam like');
+    await view.getByLabel('Max USD per unit').fill('0.02');
+    await view.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect.poll(() => listCalls().at(-1)).toEqual({ query: 'steam like', max_rate: 0.02, limit: 5 });
+    const row = view.locator('#catalog-rows tr', {
+      has: view.getByRole('cell', { name: String(STEAM_LIKES), exact: true }),
+    });
+    await row.waitFor();
+
+    await row.getByRole('button', { name: /^Quote service/ }).click();
+    await view.getByLabel('Link to deliver to').fill(LINK);
+    await view.getByLabel('Quantity').fill('100');
+    await view.getByRole('button', { name: 'Get a quote' }).click();
+    await expect.poll(() => view.locator('#quote-price').textContent()).toBe(formatUsd(1.2));
+    const ordersBefore = sandbox.orders(CANARY).length;
+    await view.getByRole('button', { name: 'Cancel' }).click();
+    expect(sandbox.orders(CANARY).length).toBe(ordersBefore);
+    await page.close();
+
+    const dark = await showTool('dark', 'list_services', { limit: 5 });
+    await expect.poll(() => dark.view.locator('#catalog-rows tr').count()).toBe(5);
+    await screenshot(dark.page, 'catalog-dark');
+    await dark.page.close();
   });
 
   test('the pages never held the key, and loaded nothing but the host page', { timeout: HANG_MS }, async () => {

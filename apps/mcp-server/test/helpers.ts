@@ -54,7 +54,7 @@ export interface SpawnOptions {
   stateDir?: string;
   apiKey?: string;
   /** Declares the elicitation capability and answers each request with this. */
-  elicit?: (message: string) => ElicitResult;
+  elicit?: (message: string) => ElicitResult | Promise<ElicitResult>;
   /** More client capabilities (e.g. the MCP Apps extension). */
   capabilities?: ClientCapabilities;
 }

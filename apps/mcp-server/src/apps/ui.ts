@@ -6,7 +6,8 @@ import { orderView } from 'cappi:views';
 import { getUiCapability, RESOURCE_MIME_TYPE, registerAppResource } from '@modelcontextprotocol/ext-apps/server';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 
-/** The order card: a quote card on quote_order, the tracker on register_order and get_order_status. */
+/** The order card: the catalog browser on list_services, a quote card on quote_order, the tracker on register_order
+ * and get_order_status. */
 export const ORDER_VIEW_URI = 'ui://cappi/order.html';
 
 /**

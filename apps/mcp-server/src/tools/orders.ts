@@ -25,6 +25,7 @@ import { z } from 'zod';
 import { fail, failWith, ok } from '../answer.js';
 import { clientShowsViews, ORDER_VIEW_URI, viewMeta } from '../apps/ui.js';
 import type { ServerContext } from '../context.js';
+import { registerTaskTool } from '../tasks.js';
 import { withOrderLink } from './links.js';
 import { clip, sandboxFlag } from './read.js';
 import { toolSchema } from './schema.js';
@@ -206,7 +207,9 @@ interface OrderArgs {
 
 function registerOrderTool(server: McpServer, context: ServerContext): void {
   const { policy } = context;
-  server.registerTool(
+  registerTaskTool(
+    server,
+    context,
     'register_order',
     {
       title: 'Place an order',

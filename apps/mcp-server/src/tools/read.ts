@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { failWith, MAX_ANSWER_CHARS, ok, sizeOf } from '../answer.js';
 import { ORDER_VIEW_URI, viewMeta } from '../apps/ui.js';
 import type { ServerContext } from '../context.js';
+import { registerTaskTool } from '../tasks.js';
 import { withOrderLink } from './links.js';
 import { toolSchema } from './schema.js';
 
@@ -135,6 +136,7 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
         ...sandboxFlag(context),
       }),
       annotations: { ...READ_ONLY },
+      _meta: viewMeta(ORDER_VIEW_URI),
     },
     async (args, extra) => {
       try {
@@ -174,7 +176,9 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
     },
   );
 
-  server.registerTool(
+  registerTaskTool(
+    server,
+    context,
     'get_order_status',
     {
       title: 'Get order status',

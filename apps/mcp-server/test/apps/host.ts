@@ -50,6 +50,10 @@ window.cappiShow = async (view: ShowView) => {
     for (const block of params.content ?? []) if (block.type === 'text') await window.cappiModelContext(block.text);
     return {};
   };
+  // As hosts do: the frame takes the height the view asks for (within reason).
+  bridge.onsizechange = ({ height }) => {
+    if (height !== undefined) frame.style.height = `${Math.min(Math.max(height, 120), 1200)}px`;
+  };
   const initialized = new Promise<void>((resolve) => {
     bridge.oninitialized = () => resolve();
   });

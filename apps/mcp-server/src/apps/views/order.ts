@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
-// The order card, inside the host's sandboxed frame: a quote with Confirm / Cancel (quote_order), then the tracker of
-// the order (register_order, get_order_status). Every figure comes from a tool's structured result; the view computes
+// The order card, inside the host's sandboxed frame: the catalog browser (list_services) with "Quote this", a quote
+// with Confirm / Cancel (quote_order), then the tracker of the order (register_order, get_order_status). Every figure comes from a tool's structured result; the view computes
 // nothing about money, it only shows. Bundled into the HTML at build time (scripts/bundle.mjs): no remote code.
 import { formatUsd } from '@cappi-reseller/core/domain';
 import { App, applyDocumentTheme, applyHostStyleVariables } from '@modelcontextprotocol/ext-apps';
@@ -46,6 +46,22 @@ interface StatusResult {
   sandbox?: boolean;
 }
 
+interface CatalogRow {
+  id: number;
+  name: string;
+  category: string;
+  rate?: number;
+  min: number;
+  max: number;
+}
+
+interface CatalogResult {
+  services: CatalogRow[];
+  total: number;
+  next_cursor?: string;
+  categories: { category: string; count: number }[];
+}
+
 /** How long one get_order_status call waits on the server before answering (it answers sooner when final). */
 const WAIT_SECONDS = 20;
 /** After a failed status call: try again this many times, this far apart, then stop and say so. */
@@ -54,8 +70,8 @@ const RETRY_MS = 3_000;
 
 const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
-function show(section: 'waiting' | 'quote' | 'tracker'): void {
-  for (const id of ['waiting', 'quote', 'tracker']) byId(id).hidden = id !== section;
+function show(section: 'waiting' | 'catalog' | 'quote' | 'tracker'): void {
+  for (const id of ['waiting', 'catalog', 'quote', 'tracker']) byId(id).hidden = id !== section;
 }
 
 function money(amount: number, currency: string): string {
@@ -65,6 +81,10 @@ function money(amount: number, currency: string): string {
 function textOf(result: CallToolResult): string {
   const first = result.content?.[0];
   return first?.type === 'text' ? first.text : 'the server gave no reason';
+}
+
+function isCatalog(value: unknown): value is CatalogResult {
+  return typeof value === 'object' && value !== null && Array.isArray((value as CatalogResult).services);
 }
 
 function isQuote(value: unknown): value is QuoteResult {
@@ -285,6 +305,176 @@ async function follow(order: PlacedResult | StatusResult): Promise<void> {
   }
 }
 
+// ---- the catalog browser ----
+
+/** The search shown: list_services' arguments, and the cursors of the pages before this one (for Previous). */
+let search: Record<string, unknown> = {};
+let cursors: string[] = [];
+let nextCursor: string | undefined;
+let categoriesShown = false;
+
+function numberOrUndefined(input: HTMLInputElement): number | undefined {
+  return input.value.trim() === '' ? undefined : Number(input.value);
+}
+
+function searchFromForm(): Record<string, unknown> {
+  const query = byId<HTMLInputElement>('catalog-query').value.trim();
+  const category = byId<HTMLSelectElement>('catalog-category').value;
+  const minRate = numberOrUndefined(byId<HTMLInputElement>('catalog-min-rate'));
+  const maxRate = numberOrUndefined(byId<HTMLInputElement>('catalog-max-rate'));
+  return {
+    ...(query ? { query } : {}),
+    ...(category ? { category } : {}),
+    ...(minRate === undefined ? {} : { min_rate: minRate }),
+    ...(maxRate === undefined ? {} : { max_rate: maxRate }),
+    ...(typeof search.limit === 'number' ? { limit: search.limit } : {}),
+  };
+}
+
+function fillForm(args: Record<string, unknown>): void {
+  byId<HTMLInputElement>('catalog-query').value = typeof args.query === 'string' ? args.query : '';
+  byId<HTMLInputElement>('catalog-min-rate').value = typeof args.min_rate === 'number' ? String(args.min_rate) : '';
+  byId<HTMLInputElement>('catalog-max-rate').value = typeof args.max_rate === 'number' ? String(args.max_rate) : '';
+  if (typeof args.category === 'string') addCategory(args.category);
+  byId<HTMLSelectElement>('catalog-category').value = typeof args.category === 'string' ? args.category : '';
+}
+
+function addCategory(category: string): void {
+  const select = byId<HTMLSelectElement>('catalog-category');
+  if (Array.from({ length: select.options.length }, (_, i) => select.options[i]?.value).includes(category)) return;
+  select.append(new Option(category, category));
+}
+
+function showCatalog(result: CatalogResult): void {
+  show('catalog');
+  if (!categoriesShown) {
+    for (const entry of result.categories) addCategory(entry.category);
+    categoriesShown = true;
+  }
+  nextCursor = result.next_cursor;
+  const start = cursors.length === 0 ? 0 : Number(cursors.at(-1));
+  byId('catalog-summary').textContent =
+    result.total === 0
+      ? 'No service matches.'
+      : `${result.total} services match; ${start + 1}–${start + result.services.length} shown.`;
+  const rows = byId('catalog-rows');
+  rows.replaceChildren(...result.services.map(catalogRow));
+  byId<HTMLButtonElement>('catalog-previous').disabled = cursors.length === 0;
+  byId<HTMLButtonElement>('catalog-next').disabled = nextCursor === undefined;
+}
+
+function catalogRow(service: CatalogRow): HTMLTableRowElement {
+  const row = document.createElement('tr');
+  const cells = [
+    String(service.id),
+    service.name,
+    service.rate === undefined ? 'n/a' : String(service.rate),
+    `${service.min}–${service.max}`,
+  ];
+  cells.forEach((text, index) => {
+    const cell = row.insertCell();
+    cell.textContent = text;
+    if (index !== 1) cell.className = 'num';
+    else {
+      const category = document.createElement('span');
+      category.className = 'category';
+      category.textContent = service.category;
+      cell.append(category);
+    }
+  });
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'small';
+  button.textContent = 'Quote';
+  button.setAttribute('aria-label', `Quote service ${service.id}: ${service.name}`);
+  button.onclick = () => openQuoteForm(service);
+  row.insertCell().append(button);
+  return row;
+}
+
+async function loadPage(cursor: string | undefined): Promise<void> {
+  byId('catalog-summary').textContent = 'Searching…';
+  try {
+    const result = await app.callServerTool({
+      name: 'list_services',
+      arguments: { ...search, ...(cursor === undefined ? {} : { cursor }) },
+    });
+    if (result.isError || !isCatalog(result.structuredContent)) throw new Error(textOf(result));
+    showCatalog(result.structuredContent);
+  } catch (error) {
+    byId('catalog-summary').textContent = `The search failed: ${(error as Error).message}`;
+  }
+}
+
+let quoting: CatalogRow | undefined;
+
+function openQuoteForm(service: CatalogRow): void {
+  quoting = service;
+  const form = byId<HTMLFormElement>('quote-form');
+  form.hidden = false;
+  byId('quote-form-title').textContent = `Quote ${service.name} (service ${service.id})`;
+  const quantity = byId<HTMLInputElement>('quote-form-quantity');
+  quantity.min = String(service.min);
+  quantity.max = String(service.max);
+  quantity.value = String(service.min);
+  byId('quote-form-message').hidden = true;
+  byId<HTMLInputElement>('quote-form-link').focus();
+}
+
+async function requestQuote(): Promise<void> {
+  if (quoting === undefined) return;
+  const link = byId<HTMLInputElement>('quote-form-link').value.trim();
+  const quantity = Number(byId<HTMLInputElement>('quote-form-quantity').value);
+  const message = byId('quote-form-message');
+  try {
+    // quote_order checks everything (link, quantity, balance, limits) and says what is wrong; the card only shows it.
+    const result = await app.callServerTool({
+      name: 'quote_order',
+      arguments: { service_id: quoting.id, link, quantity },
+    });
+    if (result.isError || !isQuote(result.structuredContent)) throw new Error(textOf(result));
+    showQuote(result.structuredContent);
+  } catch (error) {
+    message.textContent = (error as Error).message;
+    message.hidden = false;
+  }
+}
+
+/**
+ * Runs `action` on a click of `button` and on Enter in `form`. Not a form submission: hosts sandbox the frame without
+ * allow-forms, where a form is never submitted (no submit event either).
+ */
+function onSubmit(form: string, button: string, action: () => void): void {
+  byId(button).onclick = action;
+  byId(form).onkeydown = (event) => {
+    if (event.key !== 'Enter' || (event.target as HTMLElement).tagName === 'BUTTON') return;
+    event.preventDefault();
+    action();
+  };
+}
+
+function wireCatalog(): void {
+  onSubmit('catalog-form', 'catalog-search', () => {
+    search = searchFromForm();
+    cursors = [];
+    void loadPage(undefined);
+  });
+  byId<HTMLButtonElement>('catalog-next').onclick = () => {
+    if (nextCursor === undefined) return;
+    cursors.push(nextCursor);
+    void loadPage(nextCursor);
+  };
+  byId<HTMLButtonElement>('catalog-previous').onclick = () => {
+    cursors.pop();
+    void loadPage(cursors.at(-1));
+  };
+  onSubmit('quote-form', 'quote-form-submit', () => void requestQuote());
+  byId<HTMLButtonElement>('quote-form-back').onclick = () => {
+    byId('quote-form').hidden = true;
+    quoting = undefined;
+  };
+}
+
 // ---- wiring ----
 
 app.ontoolresult = (result) => {
@@ -294,10 +484,19 @@ app.ontoolresult = (result) => {
     byId('waiting').textContent = textOf(result as CallToolResult);
     return;
   }
-  if (isQuote(structured)) showQuote(structured);
+  if (isCatalog(structured)) showCatalog(structured);
+  else if (isQuote(structured)) showQuote(structured);
   else if (isStatus(structured) || isPlaced(structured)) void follow(structured);
 };
+// The model's search: paging and the filters start from it.
+app.ontoolinput = (params) => {
+  search = { ...(params.arguments ?? {}) };
+  delete search.cursor;
+  cursors = typeof params.arguments?.cursor === 'string' ? [params.arguments.cursor] : [];
+  fillForm(search);
+};
 app.onhostcontextchanged = (context) => applyContext(context);
+wireCatalog();
 app.onteardown = async () => {
   stopCountdown();
   return {};
