@@ -25,8 +25,12 @@ import type { Logger } from './log.js';
 
 type TaskContext = AnswerContext & { log: Logger };
 
-/** How long a finished task's answer is kept for tasks/result, unless the client asks for less. */
-export const TASK_TTL_MS = 60 * 60_000;
+/**
+ * How long a finished task's answer is kept for tasks/result when the client names no time, and the longest it may
+ * name. Short: a client without tasks makes one too (the SDK's way of answering it), and each stays in memory so long.
+ */
+export const TASK_TTL_MS = 5 * 60_000;
+export const MAX_TASK_TTL_MS = 60 * 60_000;
 /** How often a client is told to poll tasks/get (and how often the SDK checks, for a client without tasks). */
 export const TASK_POLL_MS = 250;
 
@@ -96,7 +100,7 @@ export function registerTaskTool<I extends AnySchema, O extends AnySchema>(
   const handler: ToolTaskHandler<I> = {
     createTask: (async (args: SchemaOutput<I>, extra: CreateTaskRequestHandlerExtra) => {
       const task = await extra.taskStore.createTask({
-        ttl: extra.taskRequestedTtl ?? TASK_TTL_MS,
+        ttl: Math.min(extra.taskRequestedTtl ?? TASK_TTL_MS, MAX_TASK_TTL_MS),
         pollInterval: TASK_POLL_MS,
       });
       const cancelled = store.start(task.taskId);
