@@ -3,9 +3,12 @@ import { formatUsd } from '@cappi-reseller/core';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/cfworker';
 import packageJson from '../package.json' with { type: 'json' };
+import { registerViews } from './apps/ui.js';
 import { SERVER_NAME } from './config.js';
 import type { ServerContext } from './context.js';
+import { SERVER_ICONS } from './icon.js';
 import { registerResources } from './resources.js';
+import { CancellableTaskStore, TASKS_CAPABILITY, useTaskStore } from './tasks.js';
 import { registerOrderTools } from './tools/orders.js';
 import { registerReadTools } from './tools/read.js';
 
@@ -27,17 +30,21 @@ function instructions(context: ServerContext): string {
 }
 
 export function createServer(context: ServerContext): McpServer {
+  const taskStore = new CancellableTaskStore();
   const server = new McpServer(
-    { name: SERVER_NAME, title: 'Cappi Services Reseller', version: VERSION },
+    { name: SERVER_NAME, title: 'Cappi Services Reseller', version: VERSION, icons: SERVER_ICONS },
     {
-      capabilities: { tools: {}, resources: {} },
+      capabilities: { tools: {}, resources: {}, tasks: TASKS_CAPABILITY },
+      taskStore,
       instructions: instructions(context),
       // Validates elicitation answers; lighter to load than the default Ajv (left out of the bundle).
       jsonSchemaValidator: new CfWorkerJsonSchemaValidator(),
     },
   );
+  useTaskStore(server, taskStore);
   registerReadTools(server, context);
   registerOrderTools(server, context);
   registerResources(server, context);
+  registerViews(server);
   return server;
 }

@@ -12,6 +12,7 @@ import { GroupStdioClientTransport } from '@cappi-reseller/test-processes/mcp';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
   type CallToolResult,
+  type ClientCapabilities,
   ElicitRequestSchema,
   type ElicitResult,
   type Progress,
@@ -53,7 +54,9 @@ export interface SpawnOptions {
   stateDir?: string;
   apiKey?: string;
   /** Declares the elicitation capability and answers each request with this. */
-  elicit?: (message: string) => ElicitResult;
+  elicit?: (message: string) => ElicitResult | Promise<ElicitResult>;
+  /** More client capabilities (e.g. the MCP Apps extension). */
+  capabilities?: ClientCapabilities;
 }
 
 export interface Spawned {
@@ -96,7 +99,7 @@ export async function spawnServer(options: SpawnOptions): Promise<Spawned> {
   });
   const client = new Client(
     { name: 'cappi-test-client', version: '1.0.0' },
-    { capabilities: options.elicit ? { elicitation: { form: {} } } : {} },
+    { capabilities: { ...options.capabilities, ...(options.elicit ? { elicitation: { form: {} } } : {}) } },
   );
   const elicitations: string[] = [];
   const seen: string[] = [];

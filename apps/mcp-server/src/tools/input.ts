@@ -28,7 +28,9 @@ export interface ToolInput<T extends z.ZodRawShape> {
 export function toolInput<T extends z.ZodRawShape>(shape: T): ToolInput<T> {
   const strict = z.strictObject(shape);
   const { $schema: _draft, ...jsonSchema } = z.toJSONSchema(strict, { io: 'input', target: 'draft-7' });
-  return { advertised: z.looseObject({}).meta(jsonSchema), strict };
+  // `$schema: undefined` keeps the SDK's converter from naming draft-07 on every tool (about 50 characters each of
+  // tools/list's 6,000): these schemas mean the same under MCP's default, JSON Schema 2020-12.
+  return { advertised: z.looseObject({}).meta({ ...jsonSchema, $schema: undefined }), strict };
 }
 
 export interface CheckedToolOptions {

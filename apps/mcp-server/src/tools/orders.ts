@@ -4,6 +4,7 @@
 import {
   assertOrderAllowed,
   centsOf,
+  dailyBudgetLeftCents,
   findService,
   formatUsd,
   type GuardedOrder,
@@ -25,8 +26,11 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { fail, failWith, ok } from '../answer.js';
+import { clientShowsViews, ORDER_VIEW_URI, viewMeta } from '../apps/ui.js';
 import type { ServerContext } from '../context.js';
+import { registerTaskTool } from '../tasks.js';
 import { checkedTool, type Explain, toolInput } from './input.js';
+import { withOrderLink } from './links.js';
 import { clip, sandboxFlag } from './read.js';
 import { toolSchema } from './schema.js';
 
@@ -154,9 +158,11 @@ function registerQuoteTool(server: McpServer, context: ServerContext): void {
         currency: z.string(),
         balance: z.number().optional(),
         balance_after: z.number().optional(),
+        budget_left: z.number().optional(),
         ...sandboxFlag(context),
       }),
       annotations: { readOnlyHint: true },
+      _meta: viewMeta(ORDER_VIEW_URI),
     },
     checkedTool(
       context,
@@ -177,7 +183,9 @@ function registerQuoteTool(server: McpServer, context: ServerContext): void {
           }
           if (checked.refusal !== undefined)
             return fail(context, `${refusalText(checked.refusal)} Nothing was quoted.`);
-          return await answerQuote(context, quote, checked.snapshot.recentIdentical?.createdAt);
+          // The card also shows what is left of today's budget: core's figure, for clients that show the card.
+          const budgetLeft = clientShowsViews(server) ? dailyBudgetLeftCents(policy, checked.snapshot) : undefined;
+          return await answerQuote(context, quote, checked.snapshot.recentIdentical?.createdAt, budgetLeft);
         } catch (error) {
           return failWith(context, error);
         }
@@ -187,7 +195,12 @@ function registerQuoteTool(server: McpServer, context: ServerContext): void {
   );
 }
 
-async function answerQuote(context: ServerContext, quote: Quote, identicalAt: number | undefined) {
+async function answerQuote(
+  context: ServerContext,
+  quote: Quote,
+  identicalAt: number | undefined,
+  budgetLeftCents: number | undefined,
+) {
   const { policy } = context;
   const expiresAt = context.now() + policy.quoteTtlMs;
   const quoteId = await context.quotes.sign({
@@ -210,6 +223,10 @@ async function answerQuote(context: ServerContext, quote: Quote, identicalAt: nu
     currency: quote.currency,
     ...(quote.balance === undefined ? {} : { balance: quote.balance }),
     ...(quote.balanceAfter === undefined ? {} : { balance_after: quote.balanceAfter }),
+    // No limit (Infinity) is left out: JSON has no number for it.
+    ...(budgetLeftCents !== undefined && Number.isFinite(budgetLeftCents)
+      ? { budget_left: budgetLeftCents / 100 }
+      : {}),
   };
   let text = `Quote: ${describeOrder(quote)}`;
   if (quote.balanceAfter !== undefined) text += `; balance after: ${formatUsd(quote.balanceAfter)}`;
@@ -235,7 +252,9 @@ interface OrderArgs {
 
 function registerOrderTool(server: McpServer, context: ServerContext): void {
   const { policy } = context;
-  server.registerTool(
+  registerTaskTool(
+    server,
+    context,
     'register_order',
     {
       title: 'Place an order',
@@ -252,6 +271,7 @@ function registerOrderTool(server: McpServer, context: ServerContext): void {
         ...sandboxFlag(context),
       }),
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
+      _meta: viewMeta(ORDER_VIEW_URI),
     },
     checkedTool(
       context,
@@ -381,18 +401,21 @@ function answerPlacement(
         `${result.message}; no order is sent that could not be recorded. Ask the operator to fix it or set --ledger.`,
       );
     case 'placed':
-      return ok(
-        context,
-        {
-          order_id: result.orderId,
-          charge: quote.price,
-          currency: quote.currency,
-          service_id: quote.serviceId,
-          service_name: clip(quote.serviceName, 160),
-          link: order.link,
-          quantity: order.quantity,
-        },
-        `Order ${result.orderId} placed: ${describeOrder(quote)}.${warning} Follow it with get_order_status (order_id ${result.orderId}, wait_seconds up to 45).`,
+      return withOrderLink(
+        ok(
+          context,
+          {
+            order_id: result.orderId,
+            charge: quote.price,
+            currency: quote.currency,
+            service_id: quote.serviceId,
+            service_name: clip(quote.serviceName, 160),
+            link: order.link,
+            quantity: order.quantity,
+          },
+          `Order ${result.orderId} placed: ${describeOrder(quote)}.${warning} Follow it with get_order_status (order_id ${result.orderId}, wait_seconds up to 45).`,
+        ),
+        result.orderId,
       );
     case 'unknown': {
       const window = Math.round(context.policy.duplicateWindowMs / 60_000);

@@ -16,8 +16,11 @@ import {
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { failWith, MAX_ANSWER_CHARS, ok, sizeOf } from '../answer.js';
+import { ORDER_VIEW_URI, viewMeta } from '../apps/ui.js';
 import type { ServerContext } from '../context.js';
+import { registerTaskTool } from '../tasks.js';
 import { checkedTool, toolInput } from './input.js';
+import { withOrderLink } from './links.js';
 import { toolSchema } from './schema.js';
 
 export const DEFAULT_LIMIT = 20;
@@ -134,7 +137,7 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
     {
       title: 'Search services',
       description:
-        'Search the catalog (thousands of services) by words (any order), category and rate. Returns rows (id, name, category, rate in USD per unit, min and max quantity), total, the categories matched with counts, and next_cursor. Descriptions only with include_description.',
+        'Search the catalog (thousands of services) by words (any order), category and rate. Returns rows (id, name, category, USD per unit, min, max), total, matched categories with counts, and next_cursor. include_description adds descriptions.',
       inputSchema: listServicesInput.advertised,
       outputSchema: toolSchema({
         services: z.array(serviceRowSchema),
@@ -144,6 +147,7 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
         ...sandboxFlag(context),
       }),
       annotations: { ...READ_ONLY },
+      _meta: viewMeta(ORDER_VIEW_URI),
     },
     checkedTool(context, 'list_services', listServicesInput, async (args, extra) => {
       try {
@@ -183,11 +187,13 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
     }),
   );
 
-  server.registerTool(
+  registerTaskTool(
+    server,
+    context,
     'get_order_status',
     {
       title: 'Get order status',
-      description: `An order's state, charge and refund (USD), units delivered and failed. With wait_seconds it polls (sending progress) until the order is final or time is up (then final: false; call again).`,
+      description: `An order's state, charge and refund (USD), units delivered and failed. wait_seconds polls (with progress) until it is final or time is up (final: false: call again).`,
       inputSchema: orderStatusInput.advertised,
       outputSchema: toolSchema({
         order_id: z.number(),
@@ -204,6 +210,7 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
         ...sandboxFlag(context),
       }),
       annotations: { ...READ_ONLY },
+      _meta: viewMeta(ORDER_VIEW_URI),
     },
     checkedTool(context, 'get_order_status', orderStatusInput, async (args, extra) => {
       const { order_id: orderId, wait_seconds: waitSeconds = 0 } = args;
@@ -259,7 +266,7 @@ export function registerReadTools(server: McpServer, context: ServerContext): vo
           ...(status.observation ? { observation: clip(status.observation, OBSERVATION_CHARS) } : {}),
           ...(quantity === undefined ? {} : { quantity }),
         };
-        return ok(context, structured, statusText(orderId, status, quantity, waitSeconds));
+        return withOrderLink(ok(context, structured, statusText(orderId, status, quantity, waitSeconds)), orderId);
       } catch (error) {
         return failWith(context, error);
       }

@@ -63,6 +63,7 @@ export {
   checkPriceAgainstQuote,
   checkSpendingLimits,
   countedCents,
+  dailyBudgetLeftCents,
   formatCents,
   isServiceAllowed,
   LEDGER_STATUSES,

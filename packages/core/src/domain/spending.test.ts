@@ -5,6 +5,7 @@ import {
   checkPriceAgainstQuote,
   checkSpendingLimits,
   countedCents,
+  dailyBudgetLeftCents,
   type LedgerRow,
   ledgerHorizon,
   parseLedgerRow,
@@ -83,6 +84,15 @@ describe('the spending policy', () => {
     expect(checkSpendingLimits(policy, service, 101, state)?.message).toContain(
       'daily budget reached: 19.00 USD of 20.00 USD spent or possibly spent today (UTC), 1.00 USD left, and this order costs 1.01 USD',
     );
+  });
+
+  it('says what is left of the daily budget, never below zero', () => {
+    expect(dailyBudgetLeftCents(policy, { spentTodayCents: 1900 })).toBe(100);
+    expect(dailyBudgetLeftCents(policy, { spentTodayCents: 2500 })).toBe(0);
+    expect(dailyBudgetLeftCents({ dailyBudgetUsd: Number.POSITIVE_INFINITY }, { spentTodayCents: 5 })).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+    expect(dailyBudgetLeftCents(policy, { spentTodayCents: Number.NaN })).toBeNaN();
   });
 
   it('fails closed: a spend or a price that is not a finite number refuses', () => {

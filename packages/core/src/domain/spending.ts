@@ -204,6 +204,17 @@ export function checkOrderLimits(
   return undefined;
 }
 
+/**
+ * What today's budget (UTC) still allows, in cents, never below zero; NaN when the spend is not a number (the
+ * checks then refuse) and Infinity when the budget has no limit. What a quote shows as "budget left".
+ */
+export function dailyBudgetLeftCents(
+  policy: Pick<SpendingPolicy, 'dailyBudgetUsd'>,
+  snapshot: Pick<SpendingSnapshot, 'spentTodayCents'>,
+): number {
+  return Math.max(0, usdToCents(policy.dailyBudgetUsd) - snapshot.spentTodayCents);
+}
+
 /** The checks that apply to a quote as well as to an order: the allow-list, the cap and the day's budget. */
 export function checkSpendingLimits(
   policy: SpendingPolicy,
@@ -216,7 +227,7 @@ export function checkSpendingLimits(
   const budgetCents = usdToCents(policy.dailyBudgetUsd);
   const spent = snapshot.spentTodayCents;
   if (!(spent + priceCents <= budgetCents)) {
-    const left = Math.max(0, budgetCents - spent);
+    const left = dailyBudgetLeftCents(policy, snapshot);
     return {
       kind: 'over_budget',
       message: `daily budget reached: ${formatCents(spent)} of ${formatUsd(policy.dailyBudgetUsd)} spent or possibly spent today (UTC), ${formatCents(Number.isFinite(left) ? left : 0)} left, and this order costs ${formatCents(priceCents)}; wait until tomorrow (UTC) or ask whoever set the limits to raise the daily budget.`,
