@@ -90,3 +90,15 @@ export interface Page<T> {
   nextCursor?: string;
   total: number;
 }
+
+/**
+ * What an answer said about itself: its status, its request id and its headers (lower-case names, redacted: no
+ * key, no cookie). Read it with `.withResponse()` on a client call; the raw Response is never handed out, since
+ * its `url` carries the key.
+ */
+export interface AnswerInfo {
+  status: number;
+  /** A request-id header of the answer, else its problem details' `traceId`; quote it to the vendor's support. */
+  requestId?: string;
+  headers: Readonly<Record<string, string>>;
+}
