@@ -16,6 +16,7 @@ import { redact, redactHeaders, redactUrl } from './domain/redact.js';
 import type { AnswerInfo, OperationName, OrderRequest } from './domain/types.js';
 import type { Log } from './log.js';
 
+/** What onRetry receives before each retry of a read: the operation, the attempt that failed, the wait and the redacted error. */
 export interface RetryInfo {
   operation: OperationName;
   /** The attempt that failed, from 1. */
