@@ -41,6 +41,7 @@ export type OrderAttempt =
       headers?: Readonly<Record<string, string>>;
     };
 
+/** What became of one RegisterOrder attempt: placed, not placed (safe to retry), refused (nothing placed) or unknown (may have been placed: never retry). */
 export type OrderOutcome =
   /** The service took the order; `response` is what its answer said about itself, when the transport kept it. */
   | { kind: 'placed'; orderId: number; response?: AnswerInfo }
@@ -51,6 +52,7 @@ export type OrderOutcome =
   /** The order may have been placed. Never retryable, always counted against a budget. */
   | { kind: 'unknown'; error: UnknownOutcomeError };
 
+/** What classifyOrderAttempt needs besides the attempt: the order, when it was sent and where (an origin, never a URL with the key). */
 export interface OrderAttemptContext {
   order: OrderRequest;
   /** When the request was handed to the network, ISO 8601. */

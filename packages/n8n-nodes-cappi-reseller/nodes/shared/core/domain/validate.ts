@@ -3,6 +3,7 @@
 import { InvalidRequestError } from './errors.js';
 import type { OrderRequest, Service } from './types.js';
 
+/** The longest link an order may carry, in characters (the contract's reading: 2048). */
 export const MAX_LINK_LENGTH = 2048;
 /** The contract types quantity as int32 (an ASP.NET `int`): a larger one cannot bind on the server. */
 export const MAX_QUANTITY = 2_147_483_647;
@@ -55,6 +56,7 @@ export function validateOrderId(orderId: unknown): number {
   return wholeNumber('orderId', orderId);
 }
 
+/** The service with this id in a catalog, or undefined. */
 export function findService(services: readonly Service[], serviceId: number): Service | undefined {
   return services.find((service) => service.service === serviceId);
 }
