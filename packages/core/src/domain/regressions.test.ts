@@ -37,8 +37,12 @@ describe('responses: every field check', () => {
       `the API answered Balance with an unexpected body: the balance has no valid 'balance' (got the text "5")`,
     );
     expect(responseError(() => parseBalance({ balance: Number.NaN, currency: 'USD' }))).toContain("'balance'");
-    expect(responseError(() => parseBalance({ balance: 5, currency: 5 }))).toContain("no valid 'currency' (got 5)");
-    expect(responseError(() => parseBalance([]))).toContain('the balance is not an object (got a list)');
+    expect(responseError(() => parseBalance({ balance: 5, currency: 5 }))).toBe(
+      "the API answered Balance with an unexpected body: the balance has no valid 'currency' (got 5)",
+    );
+    expect(responseError(() => parseBalance([]))).toBe(
+      'the API answered Balance with an unexpected body: the balance is not an object (got a list)',
+    );
     expect(responseError(() => parseBalance(null))).toContain('(got null)');
   });
 
@@ -55,7 +59,8 @@ describe('responses: every field check', () => {
       ['service', undefined],
     ] as const) {
       const message = responseError(() => parseServices([good, { ...good, [field]: value }]));
-      expect(message, `${field}=${String(value)}`).toContain(`service #2 of the catalog has no valid '${field}'`);
+      const expected = `the API answered ServicesList with an unexpected body: service #2 of the catalog has no valid '${field}' (got `;
+      expect(message.startsWith(expected), `${field}=${String(value)}: ${message}`).toBe(true);
     }
     expect(
       parseServices([
@@ -63,7 +68,12 @@ describe('responses: every field check', () => {
         { ...good, desc: 'text', rate: 0 },
       ]),
     ).toHaveLength(2);
-    expect(responseError(() => parseServices({}))).toContain('the catalog is not a list (got a value of type object)');
+    expect(responseError(() => parseServices({}))).toBe(
+      'the API answered ServicesList with an unexpected body: the catalog is not a list (got a value of type object)',
+    );
+    expect(responseError(() => parseServices([1]))).toBe(
+      'the API answered ServicesList with an unexpected body: service #1 of the catalog is not an object (got 1)',
+    );
   });
 
   it('an order status needs all eight fields, mode and observation text or null', () => {
@@ -73,20 +83,32 @@ describe('responses: every field check', () => {
       expect(
         responseError(() => parseOrderStatus(rest)),
         field,
-      ).toContain(`no valid '${field}' (got nothing)`);
+      ).toBe(
+        `the API answered OrderStatus with an unexpected body: the order status has no valid '${field}' (got nothing)`,
+      );
     }
-    expect(responseError(() => parseOrderStatus({ ...status, mode: 3 }))).toContain("'mode'");
-    expect(responseError(() => parseOrderStatus({ ...status, observation: undefined }))).toContain("'observation'");
+    const prefix = 'the API answered OrderStatus with an unexpected body: the order status';
+    expect(responseError(() => parseOrderStatus({ ...status, mode: 3 }))).toBe(`${prefix} has no valid 'mode' (got 3)`);
+    expect(responseError(() => parseOrderStatus({ ...status, observation: undefined }))).toBe(
+      `${prefix} has no valid 'observation' (got nothing)`,
+    );
+    expect(responseError(() => parseOrderStatus('x'))).toBe(`${prefix} is not an object (got the text "x")`);
     expect(parseOrderStatus({ ...status, mode: 'auto', observation: 'ok' })).toMatchObject({ mode: 'auto' });
   });
 
   it('an order result needs a boolean success and, when present, well-typed fields', () => {
     expect(responseError(() => parseRegisterOrderResult({ success: 'true' }))).toContain("'success'");
-    expect(responseError(() => parseRegisterOrderResult({ success: true, orderId: '5' }))).toContain("'orderId'");
-    expect(responseError(() => parseRegisterOrderResult({ success: false, insufficientFunds: 1 }))).toContain(
-      "'insufficientFunds'",
+    const prefix = 'the API answered RegisterOrder with an unexpected body: the order result';
+    expect(responseError(() => parseRegisterOrderResult({ success: true, orderId: '5' }))).toBe(
+      `${prefix} has no valid 'orderId' (got the text "5")`,
     );
-    expect(responseError(() => parseRegisterOrderResult({ success: false, error: 5 }))).toContain("'error'");
+    expect(responseError(() => parseRegisterOrderResult({ success: false, insufficientFunds: 1 }))).toBe(
+      `${prefix} has no valid 'insufficientFunds' (got 1)`,
+    );
+    expect(responseError(() => parseRegisterOrderResult({ success: false, error: 5 }))).toBe(
+      `${prefix} has no valid 'error' (got 5)`,
+    );
+    expect(responseError(() => parseRegisterOrderResult(null))).toBe(`${prefix} is not an object (got null)`);
     expect(parseRegisterOrderResult({ success: true, orderId: null, error: null })).toMatchObject({ success: true });
   });
 
@@ -105,6 +127,10 @@ describe('responses: every field check', () => {
       `(got the text "${'x'.repeat(40)}...")`,
     );
     expect(responseError(() => parseBalance({ balance: true, currency: 'USD' }))).toContain('(got true)');
+    // Exactly 40 characters are shown whole; more are cut.
+    expect(responseError(() => parseBalance({ balance: 'y'.repeat(40), currency: 'USD' }))).toContain(
+      `(got the text "${'y'.repeat(40)}")`,
+    );
   });
 });
 
