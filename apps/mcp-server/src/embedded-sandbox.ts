@@ -3,7 +3,13 @@
 // an AI client that spawns the server for every chat only needs initialize and tools/list at first. So the server
 // answers those at once and the sandbox starts when the first tool call needs the API. Its key is fixed here, so the
 // session's account, secrets and ledger are set up before the sandbox exists.
-import { ConnectionError, type RequestOptions, type ResellerClient } from '@cappi-reseller/core';
+import {
+  ConnectionError,
+  type ReadOptions,
+  type RequestOptions,
+  type ResellerClient,
+  ResellerPromise,
+} from '@cappi-reseller/core';
 import type { Logger } from './log.js';
 
 /** The key of the simulated account; nothing secret (it spends simulated money), scrubbed like any key anyway. */
@@ -101,16 +107,17 @@ export function deferredClient(create: () => Promise<ResellerClient>): ResellerC
     });
     return made;
   };
-  const operation = <A extends unknown[], R>(call: (client: ResellerClient, ...args: A) => Promise<R>) => {
-    return async (...args: A): Promise<R> => call(await real(), ...args);
+  const operation = <A extends unknown[], R>(call: (client: ResellerClient, ...args: A) => ResellerPromise<R>) => {
+    return (...args: A): ResellerPromise<R> =>
+      new ResellerPromise(real().then((client) => call(client, ...args).withResponse()));
   };
   return {
     get baseUrl() {
       return baseUrl;
     },
-    getBalance: operation((client, options?: RequestOptions) => client.getBalance(options)),
-    listServices: operation((client, options?: RequestOptions) => client.listServices(options)),
-    getOrderStatus: operation((client, orderId: number, options?: RequestOptions) =>
+    getBalance: operation((client, options?: ReadOptions) => client.getBalance(options)),
+    listServices: operation((client, options?: ReadOptions) => client.listServices(options)),
+    getOrderStatus: operation((client, orderId: number, options?: ReadOptions) =>
       client.getOrderStatus(orderId, options),
     ),
     registerOrder: operation(

@@ -196,6 +196,7 @@ describe('refusals', () => {
         title: 'One or more validation errors occurred.',
         status: 400,
         errors: { orderId: ['The orderId field is required.'] },
+        traceId: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/),
       });
 
       const notInteger = await call(sandbox, '/OrderStatus', { orderId: '12.5' });
@@ -220,6 +221,43 @@ describe('refusals', () => {
       expect(response.status).toBe(404);
       expect(response.json()).toMatchObject({ status: 404, detail: 'No route GET /Orders.' });
       expect(response.text).not.toContain(sandbox.key);
+    });
+  });
+
+  test('a wrong method on an operation is a 405 problem with an Allow header, as ASP.NET answers it', async () => {
+    await withSandbox({}, async (sandbox) => {
+      const cases = [
+        { method: 'POST', path: '/Balance', allow: 'GET' },
+        { method: 'DELETE', path: '/OrderStatus', allow: 'GET' },
+        { method: 'GET', path: '/RegisterOrder', allow: 'POST' },
+      ];
+      for (const { method, path, allow } of cases) {
+        const url = new URL(path, sandbox.url);
+        url.searchParams.set('key', sandbox.key);
+        const response = await fetch(url, { method });
+        expect(response.status, `${method} ${path}`).toBe(405);
+        expect(response.headers.get('allow')).toBe(allow);
+        expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(await response.json()).toMatchObject({
+          status: 405,
+          title: 'Method Not Allowed',
+          detail: `${method} is not allowed on ${path}: use ${allow}.`,
+        });
+      }
+      // A GET of RegisterOrder must not have placed anything.
+      expect(sandbox.orders()).toEqual([]);
+      // An unknown path stays a 404 whatever the method.
+      expect((await fetch(new URL('/Orders', sandbox.url), { method: 'POST' })).status).toBe(404);
+    });
+  });
+
+  test('every problem carries a traceId like ASP.NET Core, different for each answer', async () => {
+    await withSandbox({}, async (sandbox) => {
+      const first = (await call(sandbox, '/Orders')).json() as { traceId?: string };
+      const second = (await call(sandbox, '/Balance', {}, { key: 'wrong-key' })).json() as { traceId?: string };
+      expect(first.traceId).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+      expect(second.traceId).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+      expect(first.traceId).not.toBe(second.traceId);
     });
   });
 });

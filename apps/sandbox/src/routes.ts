@@ -181,11 +181,28 @@ export function registerOperationRoutes(app: FastifyInstance, context: RouteCont
   }
 }
 
+/** The methods an operation's path answers to (matched as the routes are); none for any other path. */
+function allowedMethods(path: string): string[] {
+  return Object.values(OPERATION_ROUTES)
+    .filter((route) => route.path === path)
+    .map((route) => route.method);
+}
+
 /** Problem responses for everything that goes wrong outside the operations' own logic. */
 export function registerErrorHandlers(app: FastifyInstance): void {
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem(404, `No route ${request.method} ${request.url.split('?')[0]}.`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = allowedMethods(path);
+    if (allowed.length > 0) {
+      // ASP.NET's endpoint routing: a known path asked with another method is 405 with the methods it takes.
+      reply.header('allow', allowed.join(', '));
+      return sendProblem(
+        reply,
+        problem(405, `${request.method} is not allowed on ${path}: use ${allowed.join(' or ')}.`),
+      );
+    }
+    return sendProblem(reply, problem(404, `No route ${request.method} ${path}.`));
+  });
   app.setErrorHandler((error: { statusCode?: number; message?: string }, _request, reply) => {
     const status = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) return sendProblem(reply, problem(500));

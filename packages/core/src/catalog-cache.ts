@@ -2,6 +2,7 @@ import type { ResellerClient } from './client.js';
 import { AbortedError } from './domain/errors.js';
 import type { Service } from './domain/types.js';
 
+/** How long the catalog is kept (`ttlMs`, default 5 minutes) and the clock it is measured with. */
 export interface CatalogCacheOptions {
   /** How long a fetched catalog is used before it is fetched again, in ms. Default 300 000 (5 minutes). */
   ttlMs?: number;
@@ -9,6 +10,7 @@ export interface CatalogCacheOptions {
   now?: () => number;
 }
 
+/** The catalog kept in memory: one fetch at a time, shared by concurrent callers; a failure is not kept. */
 export interface CatalogCache {
   /** The catalog, fetched at most once per ttlMs; concurrent callers share one fetch. */
   get(options?: { signal?: AbortSignal }): Promise<Service[]>;

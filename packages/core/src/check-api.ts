@@ -8,6 +8,7 @@ import {
 } from './domain/api-check.js';
 import { InvalidRequestError } from './domain/errors.js';
 
+/** Options of checkApi: a signal, a time limit per request, what counts as slow, the toolkit version to report, a clock. */
 export interface CheckApiOptions {
   /** Cancels the check. */
   signal?: AbortSignal;

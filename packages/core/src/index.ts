@@ -2,11 +2,13 @@ export { type CatalogCache, type CatalogCacheOptions, createCatalogCache } from 
 export { type CheckApiOptions, checkApi } from './check-api.js';
 export {
   createResellerClient,
+  type ReadOptions,
   type RequestOptions,
   type ResellerClient,
   type ResellerClientOptions,
 } from './client.js';
 export * from './domain/index.js';
+export { isLogLevel, LOG_LEVEL_ENV, type LogLevel, type ResellerLogger } from './log.js';
 export {
   createOrderGuard,
   type GuardedOrder,
@@ -25,6 +27,7 @@ export {
   type QuoteSigner,
   type QuoteTerms,
 } from './quote-token.js';
+export { ResellerPromise, type WithResponse } from './reseller-promise.js';
 export { DEFAULT_MAX_RESPONSE_BYTES } from './response-limit.js';
 export type { RetryInfo } from './transport.js';
 export { type WaitForOrderOptions, waitForOrder } from './wait-for-order.js';

@@ -20,6 +20,7 @@ import {
 import type { OrderRequest, Service } from './domain/types.js';
 import type { OrderLedgerStore } from './order-ledger.js';
 
+/** The ledger, the spending policy, the account and owner to record, and the attempt that sends the order once. */
 export interface OrderGuardOptions {
   ledger: OrderLedgerStore;
   policy: SpendingPolicy;
@@ -36,6 +37,7 @@ export interface OrderGuardOptions {
   now?: () => number;
 }
 
+/** An order as the guard places it: the order, its service read fresh, its price and what the person agreed to. */
 export interface GuardedOrder {
   order: OrderRequest;
   /** The service as the catalog describes it right now (read fresh, not from a cache). */
@@ -49,6 +51,7 @@ export interface GuardedOrder {
   confirmDuplicate: boolean;
 }
 
+/** What became of a guarded order: refused by the policy, not recorded (nothing sent), or sent and placed, not placed, refused or unknown. */
 export type GuardedOrderResult =
   /** The policy refused: nothing was written, nothing was sent. */
   | { kind: 'refused_by_policy'; refusal: Refusal }
@@ -65,6 +68,7 @@ interface SentOrder {
   ledgerWarning?: string;
 }
 
+/** What createOrderGuard returns: snapshot, checks without writing, and place(). */
 export interface OrderGuard {
   /** What the ledger says now: today's spend and the most recent identical order (for quotes and cards). */
   snapshot(order?: { serviceId: number; link: string; quantity: number }): Promise<SpendingSnapshot>;
@@ -83,6 +87,7 @@ export interface OrderGuard {
   place(order: GuardedOrder): Promise<GuardedOrderResult>;
 }
 
+/** The money kernel: checks an order against the spending policy and the ledger, records the intent, sends it once through `attemptOrder`, records the outcome. */
 export function createOrderGuard(options: OrderGuardOptions): OrderGuard {
   const { ledger, policy, account } = options;
   const now = options.now ?? Date.now;
@@ -200,6 +205,7 @@ export interface RecoveredRow {
   priceCents: number;
 }
 
+/** The detail written on a ledger row whose process ended while it was being sent: it may have been placed. */
 export const INTERRUPTED_DETAIL =
   'interrupted: the process sending it ended before the answer was recorded, so it may have been placed';
 

@@ -2,6 +2,7 @@
 // with an HMAC. Whoever places the order trusts nothing else, so a model cannot alter any of them, reuse a stale
 // price, or spend a quote made under one key with another. Web Crypto: the same code in Node and in browsers.
 
+/** What a quote token binds: the order, its price and when it was quoted. */
 export interface QuoteTerms {
   serviceId: number;
   link: string;
@@ -14,6 +15,7 @@ export interface QuoteTerms {
   account: string;
 }
 
+/** What checking a quote token found: its terms, or why not (malformed, bad signature, expired, another account). */
 export type QuoteCheck =
   | { ok: true; terms: QuoteTerms }
   | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' | 'other_account'; terms?: QuoteTerms };
@@ -27,6 +29,7 @@ interface Payload {
   a: string; // account fingerprint
 }
 
+/** Signs the terms of a quote into a token and checks tokens: a confirmed order must match what was quoted. */
 export interface QuoteSigner {
   sign(terms: QuoteTerms): Promise<string>;
   /** Checks the signature, the expiry and that the quote was made for `account`. */

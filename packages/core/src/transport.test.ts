@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError } from './domain/errors.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './response-limit.js';
-import { createTransport } from './transport.js';
+import { createTransport, parseRetryAfter } from './transport.js';
 
 const order = { serviceId: 1, link: 'https://example.com/post/1', quantity: 10 };
 
@@ -34,5 +34,27 @@ describe('attemptOrder', () => {
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect(error.message).toBe('the RegisterOrder request could not be built: URI malformed');
     expect(fetched).toBe(0);
+  });
+});
+
+describe('parseRetryAfter', () => {
+  const now = Date.parse('2026-12-01T12:00:00Z');
+
+  it('reads delay-seconds as ms, and nothing when the header is absent', () => {
+    expect(parseRetryAfter('0', now)).toBe(0);
+    expect(parseRetryAfter('7', now)).toBe(7000);
+    expect(parseRetryAfter(' 120 ', now)).toBe(120_000);
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+  });
+
+  it('reads an HTTP date as the time left until it, never less than 0', () => {
+    expect(parseRetryAfter('Tue, 01 Dec 2026 12:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Tue, 01 Dec 2026 11:59:00 GMT', now)).toBe(0);
+  });
+
+  it('ignores what RFC 9110 does not allow: negative, fractional, empty, or not a date', () => {
+    for (const value of ['-5', '1.5', '', '  ', '1e3', 'soon', 'Tue, 99 Foo 2026']) {
+      expect(parseRetryAfter(value, now), JSON.stringify(value)).toBeUndefined();
+    }
   });
 });

@@ -1,19 +1,23 @@
 import type { ApiCheckExchange } from './domain/api-check.js';
 import {
   AbortedError,
+  type AnyResellerError,
   ConnectionError,
   errorFromHttp,
   InvalidRequestError,
   InvalidResponseError,
   isResellerError,
   type ResellerError,
+  requestIdOf,
   TimeoutError,
 } from './domain/errors.js';
 import { classifyOrderAttempt, isNotSentCode, type OrderAttempt, type OrderOutcome } from './domain/order-outcome.js';
-import { redact, redactUrl } from './domain/redact.js';
-import type { OperationName, OrderRequest } from './domain/types.js';
+import { redact, redactHeaders, redactUrl } from './domain/redact.js';
+import type { AnswerInfo, OperationName, OrderRequest } from './domain/types.js';
+import type { Log } from './log.js';
 import { isResponseTooLarge, limitResponseBody } from './response-limit.js';
 
+/** What onRetry receives before each retry of a read: the operation, the attempt that failed, the wait and the redacted error. */
 export interface RetryInfo {
   operation: OperationName;
   /** The attempt that failed, from 1. */
@@ -21,7 +25,7 @@ export interface RetryInfo {
   /** How long the client waits before the next attempt. */
   delayMs: number;
   /** Why the attempt failed (redacted like every error of this package). */
-  error: ResellerError;
+  error: AnyResellerError;
 }
 
 export interface TransportSettings {
@@ -37,6 +41,20 @@ export interface TransportSettings {
   random: () => number;
   /** How much of each operation's answer is read at most (response-limit.ts). */
   maxResponseBytes: Readonly<Record<OperationName, number>>;
+  /** Where the client's log lines go (already filtered by level). Default: none. */
+  log?: Log;
+}
+
+/** Per-call overrides of the client's settings. */
+export interface CallOptions {
+  signal?: AbortSignal | undefined;
+  timeoutMs?: number | undefined;
+}
+
+/** A parsed answer with what the answer said about itself. */
+export interface Answered<T> {
+  data: T;
+  response: AnswerInfo;
 }
 
 /** What openapi-fetch answers; `data` is the parsed body of a 2xx answer, `error` that of any other. */
@@ -53,11 +71,11 @@ export type Exchange = (init: {
 }) => Promise<ExchangeResult>;
 
 type Outcome =
-  | { kind: 'answer'; data: unknown }
+  | { kind: 'answer'; data: unknown; response: AnswerInfo }
   /** The server answered with an error status: a definite answer. */
-  | { kind: 'refused'; error: ResellerError }
+  | { kind: 'refused'; error: AnyResellerError }
   /** No usable answer. */
-  | { kind: 'lost'; error: ResellerError };
+  | { kind: 'lost'; error: AnyResellerError };
 
 /** What one HTTP exchange came to, before anyone decides what it means for a read or for an order. */
 type Exchanged =
@@ -72,7 +90,7 @@ type Exchanged =
       tooLarge?: boolean;
     }
   /** Nothing was handed to the network. */
-  | { kind: 'not_sent'; error: ResellerError }
+  | { kind: 'not_sent'; error: AnyResellerError }
   /** The network failed before an answer arrived. */
   | { kind: 'network_error'; code: string | undefined; reason: string; cause: Record<string, unknown> | undefined }
   | { kind: 'timeout'; cause: Record<string, unknown> | undefined }
@@ -86,6 +104,12 @@ export function createTransport(settings: TransportSettings) {
   const secrets = [settings.apiKey];
   const scrub = (text: string): string => redactUrl(redact(text, secrets));
   const origin = scrub(new URL(settings.baseUrl).origin);
+  const log = settings.log;
+  const answerOf = (response: Response, body: unknown): AnswerInfo => {
+    const headers = redactHeaders(response.headers, secrets);
+    const requestId = requestIdOf(headers, body);
+    return { status: response.status, ...(requestId === undefined ? {} : { requestId }), headers };
+  };
 
   /** The only place the key is ever added: the URL that leaves this function is never kept or shown. */
   function sendWithKey(request: Request): Promise<Response> {
@@ -149,21 +173,20 @@ export function createTransport(settings: TransportSettings) {
     return described;
   }
 
-  async function exchange(
-    operation: OperationName,
-    call: Exchange,
-    callerSignal: AbortSignal | undefined,
-  ): Promise<Exchanged> {
+  async function exchange(operation: OperationName, call: Exchange, options: CallOptions): Promise<Exchanged> {
+    const callerSignal = options.signal;
     if (callerSignal?.aborted) {
       return { kind: 'not_sent', error: new AbortedError(`${operation} was canceled by the caller`, { operation }) };
     }
-    const timeout = AbortSignal.timeout(settings.timeoutMs);
+    const timeout = AbortSignal.timeout(options.timeoutMs ?? settings.timeoutMs);
     const signal = callerSignal === undefined ? timeout : AbortSignal.any([callerSignal, timeout]);
     let response: Response | undefined;
     let handedToFetch = false;
     const fetchOnce = async (request: Request): Promise<Response> => {
       handedToFetch = true;
+      log?.debug(`${operation}: ${request.method} ${new URL(request.url).pathname} sent`);
       response = limitResponseBody(await sendWithKey(request), settings.maxResponseBytes[operation], operation);
+      log?.debug(`${operation}: HTTP ${response.status} answered`);
       return response;
     };
     try {
@@ -207,12 +230,19 @@ export function createTransport(settings: TransportSettings) {
   }
 
   /** What an exchange means for a read: an answer to parse, or an error that may be worth retrying. */
-  function readOutcome(operation: OperationName, exchanged: Exchanged, orderId: number | undefined): Outcome {
+  function readOutcome(
+    operation: OperationName,
+    exchanged: Exchanged,
+    orderId: number | undefined,
+    timeoutMs: number,
+  ): Outcome {
     switch (exchanged.kind) {
       case 'answer':
       case 'unreadable': {
         const { response } = exchanged;
-        if (response.ok && exchanged.kind === 'answer') return { kind: 'answer', data: exchanged.body };
+        if (response.ok && exchanged.kind === 'answer') {
+          return { kind: 'answer', data: exchanged.body, response: answerOf(response, exchanged.body) };
+        }
         if (response.ok) {
           // A body past the size limit would be as large again: not worth a retry.
           const tooLarge = exchanged.kind === 'unreadable' && exchanged.tooLarge === true;
@@ -231,6 +261,7 @@ export function createTransport(settings: TransportSettings) {
         const body = exchanged.kind === 'answer' ? exchanged.body : undefined;
         const error = errorFromHttp(response.status, body, {
           operation,
+          ...answerOf(response, body),
           ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
           ...(orderId === undefined ? {} : { orderId }),
         });
@@ -246,9 +277,9 @@ export function createTransport(settings: TransportSettings) {
       case 'timeout':
         return {
           kind: 'lost',
-          error: new TimeoutError(`the Cappi API did not answer ${operation} within ${settings.timeoutMs} ms`, {
+          error: new TimeoutError(`the Cappi API did not answer ${operation} within ${timeoutMs} ms`, {
             operation,
-            timeoutMs: settings.timeoutMs,
+            timeoutMs,
             cause: exchanged.cause,
           }),
         };
@@ -266,7 +297,7 @@ export function createTransport(settings: TransportSettings) {
   }
 
   /** What an exchange means for an order: the shared rules of core's domain decide (classifyOrderAttempt). */
-  function orderAttemptOf(exchanged: Exchanged): OrderAttempt {
+  function orderAttemptOf(exchanged: Exchanged, timeoutMs: number): OrderAttempt {
     switch (exchanged.kind) {
       case 'answer':
       case 'unreadable': {
@@ -276,6 +307,7 @@ export function createTransport(settings: TransportSettings) {
           status: exchanged.response.status,
           body: exchanged.kind === 'answer' ? exchanged.body : undefined,
           ...(exchanged.kind === 'unreadable' ? { bodyUnreadable: true } : {}),
+          headers: redactHeaders(exchanged.response.headers, secrets),
           ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
         };
       }
@@ -284,25 +316,31 @@ export function createTransport(settings: TransportSettings) {
       case 'network_error':
         return { kind: 'network_error', code: exchanged.code, reason: exchanged.reason };
       case 'timeout':
-        return { kind: 'timeout', timeoutMs: settings.timeoutMs };
+        return { kind: 'timeout', timeoutMs };
       case 'canceled':
         return { kind: 'canceled' };
     }
   }
 
-  /** A read: retried on connection errors, timeouts, 408, 429, 5xx and malformed bodies. */
+  /**
+   * A read: retried on connection errors, timeouts, 408, 429, 5xx and malformed bodies, at most `retries` times
+   * (default: the client's).
+   */
   async function read<T>(
     operation: OperationName,
     call: Exchange,
     parse: (data: unknown) => T,
-    options: { signal?: AbortSignal | undefined; orderId?: number },
-  ): Promise<T> {
+    options: CallOptions & { orderId?: number; retries?: number | undefined },
+  ): Promise<Answered<T>> {
+    const timeoutMs = options.timeoutMs ?? settings.timeoutMs;
+    const retries = options.retries ?? settings.retries;
     for (let attempt = 1; ; attempt += 1) {
-      const outcome = readOutcome(operation, await exchange(operation, call, options.signal), options.orderId);
-      let error: ResellerError;
+      const exchanged = await exchange(operation, call, options);
+      const outcome = readOutcome(operation, exchanged, options.orderId, timeoutMs);
+      let error: AnyResellerError;
       if (outcome.kind === 'answer') {
         try {
-          return parse(outcome.data);
+          return { data: parse(outcome.data), response: outcome.response };
         } catch (thrown) {
           if (!isResellerError(thrown)) throw thrown;
           error = thrown;
@@ -311,8 +349,12 @@ export function createTransport(settings: TransportSettings) {
         error = outcome.error;
       }
       sanitize(error);
-      const delayMs = attempt <= settings.retries ? retryDelay(error, attempt) : undefined;
-      if (delayMs === undefined) throw error;
+      const delayMs = attempt <= retries ? retryDelay(error, attempt) : undefined;
+      if (delayMs === undefined) {
+        log?.error(`${operation} failed: ${error.message}`);
+        throw error;
+      }
+      log?.warn(`${operation} attempt ${attempt} failed, retrying in ${delayMs} ms: ${error.message}`);
       settings.onRetry?.({ operation, attempt, delayMs, error });
       await sleep(delayMs, options.signal, operation);
     }
@@ -322,15 +364,21 @@ export function createTransport(settings: TransportSettings) {
    * Sends RegisterOrder exactly once, never retried, and tells what became of it (classifyOrderAttempt): placed,
    * not placed, refused, or unknown ("may have been placed"). Every error in the outcome is redacted.
    */
-  async function attemptOrder(
-    call: Exchange,
-    options: { signal?: AbortSignal | undefined; order: OrderRequest },
-  ): Promise<OrderOutcome> {
+  async function attemptOrder(call: Exchange, options: CallOptions & { order: OrderRequest }): Promise<OrderOutcome> {
     const sentAt = new Date().toISOString();
-    const exchanged = await exchange('RegisterOrder', call, options.signal);
-    const outcome = classifyOrderAttempt(orderAttemptOf(exchanged), { order: options.order, sentAt, origin });
-    if (outcome.kind !== 'placed') sanitize(outcome.error);
-    return outcome;
+    const exchanged = await exchange('RegisterOrder', call, options);
+    const attempt = orderAttemptOf(exchanged, options.timeoutMs ?? settings.timeoutMs);
+    const outcome = classifyOrderAttempt(attempt, { order: options.order, sentAt, origin });
+    if (outcome.kind !== 'placed') {
+      const line = `RegisterOrder ${outcome.kind}: ${sanitize(outcome.error).message}`;
+      if (outcome.kind === 'unknown') log?.error(line);
+      else log?.warn(line);
+      return outcome;
+    }
+    log?.info(`RegisterOrder placed order ${outcome.orderId}`);
+    return exchanged.kind === 'answer'
+      ? { ...outcome, response: answerOf(exchanged.response, exchanged.body) }
+      : outcome;
   }
 
   function retryDelay(error: ResellerError, attempt: number): number | undefined {

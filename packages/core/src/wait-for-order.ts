@@ -3,6 +3,7 @@ import { AbortedError, isResellerError, TimeoutError } from './domain/errors.js'
 import { normalizeOrderStatus } from './domain/status.js';
 import type { NormalizedOrderStatus } from './domain/types.js';
 
+/** How waitForOrder polls: a signal, a progress callback, the pause between reads (growing to `maxIntervalMs`) and an overall `timeoutMs`. */
 export interface WaitForOrderOptions {
   /** Stops waiting (rejects with AbortedError). */
   signal?: AbortSignal;

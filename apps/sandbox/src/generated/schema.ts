@@ -145,7 +145,8 @@ export interface components {
              */
             charge: number;
             /**
-             * @description The amount returned to the balance for what was not delivered.
+             * @description The amount refunded to the balance for what was not delivered (partial or canceled
+             *     orders), in `currency`; `charge - walletReturn` is what the order cost.
              * @example 3.5
              */
             walletReturn: number;
@@ -199,6 +200,7 @@ export interface components {
             status?: number;
             detail?: string;
             instance?: string;
+            /** @description The W3C trace id of the request (ASP.NET Core); quote it to the vendor's support. */
             traceId?: string;
             /** @description Validation errors by parameter name. */
             errors?: {

@@ -1,6 +1,7 @@
 import { formatUsd } from './money.js';
 import type { OperationName, OrderRequest, ProblemDetails, RegisterOrderResult } from './types.js';
 
+/** The `code` of every error this package throws; each names one error class (see AnyResellerError). */
 export type ErrorCode =
   | 'authentication'
   | 'insufficient_funds'
@@ -14,33 +15,65 @@ export type ErrorCode =
   | 'unknown_outcome'
   | 'aborted';
 
+/** The order field an InvalidRequestError is about. */
 export type OrderField = 'serviceId' | 'link' | 'quantity' | 'orderId';
 
-interface CommonDetails {
-  operation?: OperationName;
-  status?: number;
+/** What the API's answer said about itself, kept on an error so a user can quote it to the vendor's support. */
+export interface AnswerDetails {
+  /** The HTTP status of the answer. */
+  status?: number | undefined;
+  /** The request id: a request-id header of the answer, else the problem details' `traceId` (ASP.NET). */
+  requestId?: string | undefined;
+  /** The answer's headers, lower-case names, already redacted (no key, no cookie). */
+  headers?: Readonly<Record<string, string>> | undefined;
+}
+
+interface CommonDetails extends AnswerDetails {
+  operation?: OperationName | undefined;
   /** A description of the underlying failure. Callers must pass it redacted: it is shown by util.inspect(). */
   cause?: unknown;
 }
 
 /**
- * Base class of every error this package throws. Branch on `code` (or instanceof); `retryable` says whether
- * trying the same request again later may succeed. No instance ever holds the API key, a URL carrying it or a
- * raw Request.
+ * Base class of every error this package throws. Each subclass has its own literal `code` and `name`, so a
+ * caught error typed as AnyResellerError (what isResellerError() narrows to) can be branched on by `code`;
+ * `retryable` says whether trying the same request again later may succeed. No instance ever holds the API
+ * key, a URL carrying it or a raw Request.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.registerOrder({ serviceId: 1, link: 'https://example.com/p/1', quantity: 100 });
+ * } catch (error) {
+ *   if (!isResellerError(error)) throw error;
+ *   if (error.code === 'insufficient_funds') console.log(error.balance, error.cost);
+ *   console.log(error.requestId); // quote it to the vendor's support
+ * }
+ * ```
  */
 export class ResellerError extends Error {
   override name = 'ResellerError';
   readonly code: ErrorCode;
+  /** The operation that failed, when the error comes from one. */
   declare readonly operation?: OperationName;
+  /** The HTTP status of the answer, when there was one. */
   declare readonly status?: number;
+  /** The request id the API gave (request-id header or problem `traceId`): quote it to the vendor's support. */
+  declare readonly requestId?: string;
+  /** The headers of the answer, redacted, when there was one. */
+  declare readonly headers?: Readonly<Record<string, string>>;
+  /** Whether trying the same request again later may succeed (never true for an order that may be placed). */
   readonly retryable: boolean;
 
+  /** Used by this package's subclasses; branch on the subclasses' `code`, do not construct this one. */
   constructor(code: ErrorCode, message: string, details: CommonDetails & { retryable?: boolean } = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     this.retryable = details.retryable ?? false;
     if (details.operation !== undefined) this.operation = details.operation;
     if (details.status !== undefined) this.status = details.status;
+    if (details.requestId !== undefined) this.requestId = details.requestId;
+    if (details.headers !== undefined) this.headers = details.headers;
   }
 
   /** Plain data for logs and tool results: name, message and the fields a caller can act on. */
@@ -53,21 +86,37 @@ export class ResellerError extends Error {
   }
 }
 
-export function isResellerError(value: unknown): value is ResellerError {
+/**
+ * Whether a caught value is an error of this package; narrows it to AnyResellerError, so `code` then narrows
+ * to one class.
+ *
+ * @example
+ * ```ts
+ * if (isResellerError(error) && error.code === 'unknown_outcome') console.log(error.order, error.sentAt);
+ * ```
+ */
+export function isResellerError(value: unknown): value is AnyResellerError {
   return value instanceof ResellerError;
 }
 
+/** The API rejected the key (HTTP 401 or 403). Not retryable: check CAPPI_API_KEY. */
 export class AuthenticationError extends ResellerError {
-  override name = 'AuthenticationError';
+  override readonly name = 'AuthenticationError' as const;
+  declare readonly code: 'authentication';
   constructor(message: string, details: CommonDetails = {}) {
     super('authentication', message, details);
   }
 }
 
+/** The balance does not cover the order: nothing was placed. `balance` and `cost` say by how much, when known. */
 export class InsufficientFundsError extends ResellerError {
-  override name = 'InsufficientFundsError';
+  override readonly name = 'InsufficientFundsError' as const;
+  declare readonly code: 'insufficient_funds';
+  /** The balance before the order, when known. */
   declare readonly balance?: number;
+  /** The price of the order, when known. */
   declare readonly cost?: number;
+  /** The currency of `balance` and `cost`. */
   declare readonly currency?: string;
   constructor(message: string, details: CommonDetails & { balance?: number; cost?: number; currency?: string } = {}) {
     super('insufficient_funds', message, details);
@@ -77,11 +126,17 @@ export class InsufficientFundsError extends ResellerError {
   }
 }
 
+/** The request is not valid (caught before sending, or refused by the API): nothing was placed. `field` names what was wrong; `min` and `max` the allowed quantities, when known. */
 export class InvalidRequestError extends ResellerError {
-  override name = 'InvalidRequestError';
+  override readonly name = 'InvalidRequestError' as const;
+  declare readonly code: 'invalid_request';
+  /** The order field that was wrong, when known. */
   declare readonly field?: OrderField;
+  /** The service the order was for, when known. */
   declare readonly serviceId?: number;
+  /** The smallest quantity the service takes, on a quantity refusal, when known. */
   declare readonly min?: number;
+  /** The largest quantity the service takes, on a quantity refusal, when known. */
   declare readonly max?: number;
   constructor(
     message: string,
@@ -95,8 +150,11 @@ export class InvalidRequestError extends ResellerError {
   }
 }
 
+/** The API has no such order (OrderStatus: `orderId`) or no such endpoint (check baseUrl). */
 export class NotFoundError extends ResellerError {
-  override name = 'NotFoundError';
+  override readonly name = 'NotFoundError' as const;
+  declare readonly code: 'not_found';
+  /** The order id that was not found (OrderStatus). */
   declare readonly orderId?: number;
   constructor(message: string, details: CommonDetails & { orderId?: number } = {}) {
     super('not_found', message, details);
@@ -104,8 +162,10 @@ export class NotFoundError extends ResellerError {
   }
 }
 
+/** The API is rate limiting (HTTP 429). Retryable after `retryAfterMs` when given. */
 export class RateLimitedError extends ResellerError {
-  override name = 'RateLimitedError';
+  override readonly name = 'RateLimitedError' as const;
+  declare readonly code: 'rate_limited';
   /** How long the API asked to wait (its Retry-After), in ms. */
   declare readonly retryAfterMs?: number;
   constructor(message: string, details: CommonDetails & { retryAfterMs?: number } = {}) {
@@ -114,8 +174,10 @@ export class RateLimitedError extends ResellerError {
   }
 }
 
+/** The API failed to handle a request (HTTP 408 or 5xx). Retryable for reads; for an order this is an UnknownOutcomeError instead. */
 export class ServerError extends ResellerError {
-  override name = 'ServerError';
+  override readonly name = 'ServerError' as const;
+  declare readonly code: 'server';
   declare readonly status: number;
   /** How long the API asked to wait (a 503's Retry-After), in ms. */
   declare readonly retryAfterMs?: number;
@@ -125,15 +187,20 @@ export class ServerError extends ResellerError {
   }
 }
 
+/** No connection to the API could be made, or it broke before an answer to a read arrived. */
 export class ConnectionError extends ResellerError {
-  override name = 'ConnectionError';
+  override readonly name = 'ConnectionError' as const;
+  declare readonly code: 'connection';
   constructor(message: string, details: CommonDetails = {}) {
     super('connection', message, { ...details, retryable: true });
   }
 }
 
+/** No answer within `timeoutMs`. */
 export class TimeoutError extends ResellerError {
-  override name = 'TimeoutError';
+  override readonly name = 'TimeoutError' as const;
+  declare readonly code: 'timeout';
+  /** The time limit that ran out, in ms. */
   readonly timeoutMs: number;
   constructor(message: string, details: CommonDetails & { timeoutMs: number }) {
     super('timeout', message, { ...details, retryable: true });
@@ -141,8 +208,10 @@ export class TimeoutError extends ResellerError {
   }
 }
 
+/** The API answered with something this package cannot read (not the contract's shape, not JSON, an unexpected status). */
 export class InvalidResponseError extends ResellerError {
-  override name = 'InvalidResponseError';
+  override readonly name = 'InvalidResponseError' as const;
+  declare readonly code: 'invalid_response';
   constructor(message: string, details: CommonDetails & { retryable?: boolean } = {}) {
     super('invalid_response', message, details);
   }
@@ -153,7 +222,9 @@ export class InvalidResponseError extends ResellerError {
  * check the recent orders first. `order` and `sentAt` say which order and when.
  */
 export class UnknownOutcomeError extends ResellerError {
-  override name = 'UnknownOutcomeError';
+  override readonly name = 'UnknownOutcomeError' as const;
+  declare readonly code: 'unknown_outcome';
+  /** The order that may have been placed. */
   readonly order: OrderRequest;
   /** When the request was sent, ISO 8601. */
   readonly sentAt: string;
@@ -164,12 +235,31 @@ export class UnknownOutcomeError extends ResellerError {
   }
 }
 
+/** The caller's AbortSignal canceled the call. */
 export class AbortedError extends ResellerError {
-  override name = 'AbortedError';
+  override readonly name = 'AbortedError' as const;
+  declare readonly code: 'aborted';
   constructor(message: string, details: CommonDetails = {}) {
     super('aborted', message, details);
   }
 }
+
+/**
+ * Every error this package throws, as a union discriminated by `code` (and `name`): after
+ * `error.code === 'insufficient_funds'`, `error.balance` is known to exist.
+ */
+export type AnyResellerError =
+  | AuthenticationError
+  | InsufficientFundsError
+  | InvalidRequestError
+  | NotFoundError
+  | RateLimitedError
+  | ServerError
+  | ConnectionError
+  | TimeoutError
+  | InvalidResponseError
+  | UnknownOutcomeError
+  | AbortedError;
 
 /** The sentence every unknown outcome starts with; faces and tests rely on it. */
 export function unknownOutcomeMessage(order: OrderRequest, sentAt: string, what: string): string {
@@ -180,7 +270,8 @@ export function unknownOutcomeMessage(order: OrderRequest, sentAt: string, what:
   );
 }
 
-export interface HttpErrorContext {
+/** What errorFromHttp needs besides the status and body; the AnswerDetails are copied onto the error. */
+export interface HttpErrorContext extends AnswerDetails {
   operation: OperationName;
   /** The Retry-After of the answer, already converted to ms. */
   retryAfterMs?: number;
@@ -192,12 +283,12 @@ export interface HttpErrorContext {
  * Maps an HTTP error answer (status and parsed body, ideally RFC 9457 problem details) to a typed error.
  * Every mapped error is a definite answer from the server: for RegisterOrder it means nothing was placed.
  */
-export function errorFromHttp(status: number, body: unknown, context: HttpErrorContext): ResellerError {
+export function errorFromHttp(status: number, body: unknown, context: HttpErrorContext): AnyResellerError {
   const { operation } = context;
   const problem = asProblem(body);
   const said = problemSummary(problem);
   const apiSaid = said === '' ? '' : ` (the API said: ${said})`;
-  const common = { operation, status };
+  const common = { operation, ...answerDetails(context, problem), status };
 
   if (status === 401 || status === 403) {
     return new AuthenticationError(`the API key was rejected (HTTP ${status}): check CAPPI_API_KEY${apiSaid}`, common);
@@ -241,19 +332,24 @@ export function errorFromHttp(status: number, body: unknown, context: HttpErrorC
   );
 }
 
-export interface RefusalContext {
-  operation?: OperationName;
-  order?: OrderRequest;
+/** What errorFromRefusal knows besides the API's answer; the AnswerDetails are copied onto the error. */
+export interface RefusalContext extends AnswerDetails {
+  operation?: OperationName | undefined;
+  order?: OrderRequest | undefined;
+  /** The service's smallest and largest quantity, when known: copied onto a quantity refusal. */
+  min?: number | undefined;
+  max?: number | undefined;
   /** The balance before the order, when known, to say how far short it is. */
-  balance?: number;
+  balance?: number | undefined;
   /** The price of the order, when known (from a quote). */
-  cost?: number;
-  currency?: string;
+  cost?: number | undefined;
+  currency?: string | undefined;
 }
 
 /** Maps a `success: false` answer of RegisterOrder (an HTTP 200 refusal: nothing was placed) to a typed error. */
-export function errorFromRefusal(result: RegisterOrderResult, context: RefusalContext = {}): ResellerError {
+export function errorFromRefusal(result: RegisterOrderResult, context: RefusalContext = {}): AnyResellerError {
   const operation = context.operation ?? 'RegisterOrder';
+  const answer = answerDetails(context, undefined);
   const said = typeof result.error === 'string' && result.error.trim() !== '' ? result.error.trim() : undefined;
   if (result.insufficientFunds === true) {
     const currency = context.currency ?? 'USD';
@@ -266,6 +362,7 @@ export function errorFromRefusal(result: RegisterOrderResult, context: RefusalCo
         : `insufficient funds: the balance does not cover this order${said === undefined ? '' : ` (the API said: ${said})`}`;
     return new InsufficientFundsError(`${message}; nothing was placed. Top up the balance or order less`, {
       operation,
+      ...answer,
       ...(context.balance === undefined ? {} : { balance: context.balance }),
       ...(context.cost === undefined ? {} : { cost: context.cost }),
       currency,
@@ -273,11 +370,46 @@ export function errorFromRefusal(result: RegisterOrderResult, context: RefusalCo
   }
   const field = said === undefined ? undefined : guessField(said);
   const serviceId = context.order?.serviceId;
-  return new InvalidRequestError(`the order was refused, nothing was placed: ${said ?? 'the API gave no reason'}`, {
-    operation,
-    ...(field === undefined ? {} : { field }),
-    ...(serviceId === undefined ? {} : { serviceId }),
-  });
+  const limits = field === 'quantity' ? { min: context.min, max: context.max } : {};
+  const allowed =
+    limits.min !== undefined && limits.max !== undefined ? ` (allowed: ${limits.min} to ${limits.max})` : '';
+  return new InvalidRequestError(
+    `the order was refused, nothing was placed: ${said ?? 'the API gave no reason'}${allowed}`,
+    {
+      operation,
+      ...answer,
+      ...(field === undefined ? {} : { field }),
+      ...(serviceId === undefined ? {} : { serviceId }),
+      ...(limits.min === undefined ? {} : { min: limits.min }),
+      ...(limits.max === undefined ? {} : { max: limits.max }),
+    },
+  );
+}
+
+/** Request-id headers, most specific first (ASP.NET services and their gateways send one of these). */
+const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-correlation-id', 'x-trace-id', 'traceparent'];
+
+/**
+ * The request id of an answer: a request-id header, else the `traceId` of its problem details (ASP.NET writes
+ * the W3C trace id there). Undefined when the answer carried neither.
+ */
+export function requestIdOf(headers: Readonly<Record<string, string>> | undefined, body: unknown): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = headers?.[name]?.trim();
+    if (value !== undefined && value !== '') return value;
+  }
+  const traceId = asProblem(body)?.traceId;
+  return typeof traceId === 'string' && traceId.trim() !== '' ? traceId.trim() : undefined;
+}
+
+/** The status, request id and headers to copy onto an error, leaving out what is unknown. */
+function answerDetails(answer: AnswerDetails, body: unknown): AnswerDetails {
+  const requestId = answer.requestId ?? requestIdOf(answer.headers, body);
+  return {
+    ...(answer.status === undefined ? {} : { status: answer.status }),
+    ...(requestId === undefined ? {} : { requestId }),
+    ...(answer.headers === undefined ? {} : { headers: answer.headers }),
+  };
 }
 
 function formatMoney(amount: number, currency: string): string {
@@ -332,4 +464,49 @@ function guessField(reason: string): OrderField | undefined {
   if (/link|url/.test(text)) return 'link';
   if (/service/.test(text)) return 'serviceId';
   return undefined;
+}
+
+/** What a client can learn about a refused order after the fact (from the balance and the catalog). */
+export interface RefusalFacts {
+  balance?: number | undefined;
+  cost?: number | undefined;
+  currency?: string | undefined;
+  min?: number | undefined;
+  max?: number | undefined;
+}
+
+/**
+ * The same refusal with the facts that say how to fix it: the balance and the cost on an InsufficientFundsError
+ * that lacks them, the allowed quantities on a quantity refusal that lacks them. Any other error, or facts that
+ * add nothing, give back the error itself.
+ */
+export function withRefusalFacts(error: AnyResellerError, facts: RefusalFacts): AnyResellerError {
+  const answer = {
+    operation: error.operation,
+    status: error.status,
+    requestId: error.requestId,
+    headers: error.headers,
+  };
+  if (error.code === 'insufficient_funds' && error.balance === undefined && facts.balance !== undefined) {
+    return errorFromRefusal(
+      { success: false, insufficientFunds: true },
+      { ...answer, balance: facts.balance, cost: facts.cost, currency: facts.currency ?? error.currency },
+    );
+  }
+  if (
+    error.code === 'invalid_request' &&
+    error.field === 'quantity' &&
+    error.min === undefined &&
+    facts.min !== undefined &&
+    facts.max !== undefined
+  ) {
+    return new InvalidRequestError(`${error.message} (allowed: ${facts.min} to ${facts.max})`, {
+      ...answer,
+      field: 'quantity',
+      ...(error.serviceId === undefined ? {} : { serviceId: error.serviceId }),
+      min: facts.min,
+      max: facts.max,
+    });
+  }
+  return error;
 }

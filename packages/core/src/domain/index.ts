@@ -24,6 +24,8 @@ export {
 } from './contract-check.js';
 export {
   AbortedError,
+  type AnswerDetails,
+  type AnyResellerError,
   AuthenticationError,
   ConnectionError,
   type ErrorCode,
@@ -38,11 +40,14 @@ export {
   type OrderField,
   RateLimitedError,
   type RefusalContext,
+  type RefusalFacts,
   ResellerError,
+  requestIdOf,
   ServerError,
   TimeoutError,
   UnknownOutcomeError,
   unknownOutcomeMessage,
+  withRefusalFacts,
 } from './errors.js';
 export {
   classifyOrderAttempt,
@@ -53,7 +58,7 @@ export {
   type OrderOutcome,
 } from './order-outcome.js';
 export { formatUsd, priceOf, quoteOrder, roundMoney } from './quote.js';
-export { MIN_SECRET_LENGTH, REDACTED, redact, redactUrl } from './redact.js';
+export { MIN_SECRET_LENGTH, REDACTED, redact, redactHeaders, redactUrl } from './redact.js';
 export { parseBalance, parseOrderStatus, parseRegisterOrderResult, parseServices } from './responses.js';
 export { listCategories, paginate, searchServices } from './search.js';
 export {
@@ -85,6 +90,7 @@ export {
 } from './spending.js';
 export { isFinalState, normalizeOrderStatus, normalizeStatusText } from './status.js';
 export {
+  type AnswerInfo,
   type Balance,
   type CategoryCount,
   DEFAULT_BASE_URL,

@@ -69,7 +69,10 @@ function queryEncode(text: string): string {
   let encoded = '';
   for (const char of text) {
     const code = char.codePointAt(0) ?? 0;
-    encoded += code <= 0x20 || code > 0x7e || `"#<>'`.includes(char) ? safeEncode(char) : char;
+    if (code > 0x7e) encoded += safeEncode(char);
+    // Written out, not through encodeURIComponent: it leaves ' as it is, where the URL parser writes %27.
+    else if (code <= 0x20 || `"#<>'`.includes(char)) encoded += `%${code.toString(16).toUpperCase().padStart(2, '0')}`;
+    else encoded += char;
   }
   return encoded;
 }
@@ -85,4 +88,23 @@ function safeEncode(text: string): string {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Headers whose whole value is a credential or a session: never shown, whatever they hold. */
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
+
+/**
+ * The headers of an answer as a plain object with lower-case names, each value redacted like every other text
+ * (the secrets in any form, any `key` query parameter); credential and cookie headers are replaced whole.
+ */
+export function redactHeaders(
+  headers: Iterable<readonly [string, string]>,
+  secrets: readonly string[],
+): Record<string, string> {
+  const redacted: Record<string, string> = {};
+  for (const [name, value] of headers) {
+    const lower = name.toLowerCase();
+    redacted[lower] = SECRET_HEADERS.has(lower) ? REDACTED : redactUrl(redact(value, secrets));
+  }
+  return redacted;
 }

@@ -4,6 +4,7 @@ import type { Balance, OperationName, OrderStatus, RegisterOrderResult, Service 
 // Checks that a 200 answer has the shape the contract promises before anyone relies on it. A body of another
 // shape means the API (or something in between) is not what we think it is: better an error than a wrong number.
 
+/** Checks a Balance answer against the contract (a finite `balance`, a text `currency`); throws InvalidResponseError saying what is wrong. */
 export function parseBalance(data: unknown): Balance {
   const record = object('Balance', data, 'the balance');
   finite('Balance', record, 'balance', 'the balance');
@@ -11,6 +12,7 @@ export function parseBalance(data: unknown): Balance {
   return record as Balance;
 }
 
+/** Checks a ServicesList answer: a list of services with whole-number ids and limits, text names and a numeric `rate` when present. */
 export function parseServices(data: unknown): Service[] {
   if (!Array.isArray(data)) throw invalid('ServicesList', `the catalog is not a list (got ${kind(data)})`);
   data.forEach((entry, index) => {
@@ -27,6 +29,7 @@ export function parseServices(data: unknown): Service[] {
   return data as Service[];
 }
 
+/** Checks an OrderStatus answer: all eight fields, `mode` and `observation` text or null; throws InvalidResponseError saying what is wrong. */
 export function parseOrderStatus(data: unknown): OrderStatus {
   const where = 'the order status';
   const record = object('OrderStatus', data, where);
@@ -42,6 +45,7 @@ export function parseOrderStatus(data: unknown): OrderStatus {
   return record as OrderStatus;
 }
 
+/** Checks a RegisterOrder answer: a boolean `success`, and well-typed `orderId`, `insufficientFunds` and `error` when present. */
 export function parseRegisterOrderResult(data: unknown): RegisterOrderResult {
   const where = 'the order result';
   const record = object('RegisterOrder', data, where);

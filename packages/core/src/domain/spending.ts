@@ -25,6 +25,7 @@ export interface SpendingPolicy {
  */
 export type LedgerStatus = 'sending' | 'placed' | 'unknown' | 'refused' | 'not_placed';
 
+/** The states of a ledger row: sending, placed, unknown, refused, not placed. */
 export const LEDGER_STATUSES: readonly LedgerStatus[] = ['sending', 'placed', 'unknown', 'refused', 'not_placed'];
 
 /** One order attempt as the ledger keeps it. Never holds the API key: `account` is a fingerprint of it. */
@@ -54,6 +55,7 @@ export interface LedgerRow {
 /** What a refusal is about, for faces that branch on it. */
 export type RefusalKind = 'not_allowed' | 'over_cap' | 'over_budget' | 'duplicate' | 'price_rose' | 'no_limit';
 
+/** Why the spending policy refuses an order: its kind and a sentence saying what was wrong and what is allowed. */
 export interface Refusal {
   kind: RefusalKind;
   /** A sentence for the person: what was wrong and what is allowed. Nothing was placed. */
@@ -139,6 +141,7 @@ export interface SpendingSnapshot {
   recentIdentical: LedgerRow | undefined;
 }
 
+/** The terms that identify an order (to find an identical recent one): service, link and quantity. */
 export interface OrderTerms {
   serviceId: number;
   link: string;
@@ -236,6 +239,7 @@ export function checkSpendingLimits(
   return undefined;
 }
 
+/** What checkOrder is given about one order: the order, its service, its price in cents and whether a duplicate was confirmed. */
 export interface OrderCheck extends OrderTerms {
   service: Pick<Service, 'service' | 'category'>;
   priceCents: number;
@@ -277,6 +281,7 @@ export function checkPriceAgainstQuote(quotedCents: number, currentCents: number
   };
 }
 
+/** A number of cents as "12.34 USD". */
 export function formatCents(cents: number): string {
   return formatUsd(cents / 100);
 }

@@ -39,6 +39,7 @@ export function normalizeStatusText(text: string): OrderState {
   return STATES[key] ?? 'unknown';
 }
 
+/** Whether an order in this state will not change any more (completed, partial or canceled). */
 export function isFinalState(state: OrderState): boolean {
   return FINAL_STATES.has(state);
 }

@@ -22,8 +22,10 @@ export interface RegisteredOrder {
   error: null;
 }
 
+/** The four operations of the API. */
 export type OperationName = 'Balance' | 'ServicesList' | 'OrderStatus' | 'RegisterOrder';
 
+/** The production API (real money): where a client goes when no baseUrl is given. */
 export const DEFAULT_BASE_URL = 'https://cappiservices.com/api/Reseller';
 
 /** A priced order, ready to be shown to whoever confirms it. */
@@ -46,8 +48,10 @@ export interface Quote {
   affordable?: boolean;
 }
 
+/** The few states a free-text order status is mapped to. */
 export type OrderState = 'pending' | 'in_progress' | 'completed' | 'partial' | 'canceled' | 'unknown';
 
+/** An order status with a known state and fields named for what they mean (see normalizeOrderStatus). */
 export interface NormalizedOrderStatus {
   state: OrderState;
   /** True once the order will not change any more (completed, partial or canceled). */
@@ -66,6 +70,7 @@ export interface NormalizedOrderStatus {
   mode: string | null;
 }
 
+/** What searchServices looks for: words, a category, a rate range. */
 export interface SearchServicesOptions {
   /** Words to look for in the name, category, description or id; any order, case-insensitive. */
   query?: string;
@@ -77,14 +82,28 @@ export interface SearchServicesOptions {
   maxRate?: number;
 }
 
+/** A category of the catalog and how many services it has. */
 export interface CategoryCount {
   category: string;
   count: number;
 }
 
+/** One page of a longer list, with the cursor of the next page. */
 export interface Page<T> {
   items: T[];
   /** Pass this to get the next page; absent on the last page. */
   nextCursor?: string;
   total: number;
+}
+
+/**
+ * What an answer said about itself: its status, its request id and its headers (lower-case names, redacted: no
+ * key, no cookie). Read it with `.withResponse()` on a client call; the raw Response is never handed out, since
+ * its `url` carries the key.
+ */
+export interface AnswerInfo {
+  status: number;
+  /** A request-id header of the answer, else its problem details' `traceId`; quote it to the vendor's support. */
+  requestId?: string;
+  headers: Readonly<Record<string, string>>;
 }

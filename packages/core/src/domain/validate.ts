@@ -1,6 +1,7 @@
 import { InvalidRequestError } from './errors.js';
 import type { OrderRequest, Service } from './types.js';
 
+/** The longest link an order may carry, in characters (the contract's reading: 2048). */
 export const MAX_LINK_LENGTH = 2048;
 /**
  * The largest id or quantity sent to the API. The contract types quantity as int32 (an ASP.NET `int`): a larger one
@@ -59,6 +60,7 @@ export function validateServiceId(serviceId: unknown): number {
   return wholeNumber('serviceId', serviceId);
 }
 
+/** The service with this id in a catalog, or undefined. */
 export function findService(services: readonly Service[], serviceId: number): Service | undefined {
   return services.find((service) => service.service === serviceId);
 }

@@ -3,6 +3,7 @@
 // The read-only API check: which requests it makes, what it is given back, what it reports. RegisterOrder is never
 // among its requests. See api-check.ts for the analysis.
 
+/** The name of one request of the API check. */
 export type ApiCheckProbeName = 'balance' | 'services' | 'unknownOrder' | 'wrongKey';
 
 /** One request of the check. None of them can spend money: RegisterOrder is never among them. */
@@ -25,6 +26,7 @@ export const UNKNOWN_ORDER_ID = 2_147_483_647;
 /** The key sent to see how a refusal looks: no account has it. */
 export const WRONG_API_KEY = 'cappi-reseller-api-check-deliberately-wrong-key';
 
+/** The four read-only requests of the API check, in the order they are sent. */
 export const API_CHECK_PROBES: readonly ApiCheckProbe[] = [
   {
     name: 'balance',
@@ -87,6 +89,7 @@ export type ApiCheckExchange =
 /** What happened to one probe, as the face that sent it saw it. */
 export type ApiCheckObservation = ApiCheckExchange & { probe: ApiCheckProbeName };
 
+/** What the API check knows besides the answers: the base URL, when it ran, the toolkit version, what counts as slow. */
 export interface ApiCheckContext {
   baseUrl: string;
   /** When the check ran, ISO 8601. */
@@ -101,6 +104,7 @@ export interface ApiCheckContext {
   toolkit?: string | undefined;
 }
 
+/** One thing the API check looked at: what it saw, whether it matched the contract, what that means, whether the toolkit handles it. */
 export interface ApiCheckFinding {
   /** Stable identifier, e.g. "services.wrong_type.rate". */
   id: string;
@@ -115,6 +119,7 @@ export interface ApiCheckFinding {
   handled: boolean;
 }
 
+/** One request of the API check: a GET of a path with its query, sent once. */
 export interface ApiCheckRequest {
   probe: ApiCheckProbeName;
   request: string;
@@ -128,6 +133,7 @@ export interface ApiCheckRequest {
   failure?: 'timeout' | 'connection' | 'aborted';
 }
 
+/** The API check's result: every request, every finding, a verdict and whether it passed. */
 export interface ApiCheckReport {
   report: 'cappi-reseller API check';
   formatVersion: 1;

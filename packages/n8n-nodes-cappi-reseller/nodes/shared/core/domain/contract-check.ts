@@ -12,6 +12,7 @@ import {
 // exactly the keywords the generator keeps (it refuses any other, so nothing in the contract is silently skipped),
 // and says what differs by type only: an answer's values (a balance, an order) never appear in what it returns.
 
+/** How a value differs from the contract: a missing field, a wrong type (null included), a number out of range, and the rest below. */
 export type ContractDifferenceKind =
   /** A required field is absent. */
   | 'missing'
@@ -24,6 +25,7 @@ export type ContractDifferenceKind =
   /** A field the contract does not list. Allowed (the contract leaves objects open), but worth knowing: renames show up as one. */
   | 'unknown_field';
 
+/** One way a value differs from the contract's schema: where, what kind, what was expected and what came. */
 export interface ContractDifference {
   kind: ContractDifferenceKind;
   /** Where in the answer: [] is the answer itself, ['rate'] a field, [3, 'rate'] a field of the fourth entry. */

@@ -17,6 +17,7 @@ export {
   WRONG_API_KEY,
 } from './api-check.js';
 export { API_CHECK_HEADLINE, renderApiCheckJson, renderApiCheckText, summarizeApiCheck } from './api-check-report.js';
+export { API_KEY_MAX_LENGTH, API_KEY_MIN_LENGTH, API_KEY_SHAPE, apiKeyProblem } from './api-key.js';
 export {
   type ContractDifference,
   type ContractDifferenceKind,
@@ -25,6 +26,8 @@ export {
 } from './contract-check.js';
 export {
   AbortedError,
+  type AnswerDetails,
+  type AnyResellerError,
   AuthenticationError,
   ConnectionError,
   type ErrorCode,
@@ -39,11 +42,14 @@ export {
   type OrderField,
   RateLimitedError,
   type RefusalContext,
+  type RefusalFacts,
   ResellerError,
+  requestIdOf,
   ServerError,
   TimeoutError,
   UnknownOutcomeError,
   unknownOutcomeMessage,
+  withRefusalFacts,
 } from './errors.js';
 export {
   classifyOrderAttempt,
@@ -54,7 +60,7 @@ export {
   type OrderOutcome,
 } from './order-outcome.js';
 export { formatUsd, priceOf, quoteOrder, roundMoney } from './quote.js';
-export { MIN_SECRET_LENGTH, REDACTED, redact, redactUrl } from './redact.js';
+export { MIN_SECRET_LENGTH, REDACTED, redact, redactHeaders, redactUrl } from './redact.js';
 export { parseBalance, parseOrderStatus, parseRegisterOrderResult, parseServices } from './responses.js';
 export { listCategories, paginate, searchServices } from './search.js';
 export {
@@ -64,6 +70,7 @@ export {
   checkPriceAgainstQuote,
   checkSpendingLimits,
   countedCents,
+  dailyBudgetLeftCents,
   formatCents,
   isServiceAllowed,
   LEDGER_STATUSES,
@@ -85,6 +92,7 @@ export {
 } from './spending.js';
 export { isFinalState, normalizeOrderStatus, normalizeStatusText } from './status.js';
 export {
+  type AnswerInfo,
   type Balance,
   type CategoryCount,
   DEFAULT_BASE_URL,

@@ -5,20 +5,22 @@
 // placed", and nothing that may have been placed is ever worth retrying. Every transport (core's fetch-based one,
 // the n8n node's) describes its attempt as an OrderAttempt and lets this one function decide.
 import {
+  type AnswerDetails,
+  type AnyResellerError,
   ConnectionError,
   errorFromHttp,
   errorFromRefusal,
-  type ResellerError,
+  requestIdOf,
   UnknownOutcomeError,
   unknownOutcomeMessage,
 } from './errors.js';
 import { parseRegisterOrderResult } from './responses.js';
-import type { OrderRequest } from './types.js';
+import type { AnswerInfo, OrderRequest } from './types.js';
 
 /** What a transport saw of one RegisterOrder request. */
 export type OrderAttempt =
   /** Stopped before anything was handed to the network; `error` says why (a request that could not be built...). */
-  | { kind: 'not_sent'; error: ResellerError }
+  | { kind: 'not_sent'; error: AnyResellerError }
   /**
    * The network failed before a complete answer was read. `code` is the system or library error code
    * (ECONNREFUSED, ECONNRESET, CERT_HAS_EXPIRED...), when there is one.
@@ -29,18 +31,28 @@ export type OrderAttempt =
   /** The caller cancelled after the request was handed to the network. */
   | { kind: 'canceled' }
   /** An HTTP answer: `body` is its parsed JSON; `bodyUnreadable` when it was not JSON or was cut off. */
-  | { kind: 'answer'; status: number; body: unknown; bodyUnreadable?: boolean; retryAfterMs?: number };
+  | {
+      kind: 'answer';
+      status: number;
+      body: unknown;
+      bodyUnreadable?: boolean;
+      retryAfterMs?: number;
+      /** The answer's headers, lower-case names, already redacted. */
+      headers?: Readonly<Record<string, string>>;
+    };
 
+/** What became of one RegisterOrder attempt: placed, not placed (safe to retry), refused (nothing placed) or unknown (may have been placed: never retry). */
 export type OrderOutcome =
-  /** The service took the order. */
-  | { kind: 'placed'; orderId: number }
+  /** The service took the order; `response` is what its answer said about itself, when the transport kept it. */
+  | { kind: 'placed'; orderId: number; response?: AnswerInfo }
   /** Nothing reached the service: it is safe to try again. */
-  | { kind: 'not_placed'; error: ResellerError }
+  | { kind: 'not_placed'; error: AnyResellerError }
   /** The service answered and said no (HTTP 4xx, or 200 with `success: false`): nothing was placed. */
-  | { kind: 'refused'; error: ResellerError }
+  | { kind: 'refused'; error: AnyResellerError }
   /** The order may have been placed. Never retryable, always counted against a budget. */
   | { kind: 'unknown'; error: UnknownOutcomeError };
 
+/** What classifyOrderAttempt needs besides the attempt: the order, when it was sent and where (an origin, never a URL with the key). */
 export interface OrderAttemptContext {
   order: OrderRequest;
   /** When the request was handed to the network, ISO 8601. */
@@ -84,13 +96,13 @@ export function isNotSentCode(code: string | undefined): boolean {
 /** Decides the outcome of one RegisterOrder attempt. The only place these rules are written. */
 export function classifyOrderAttempt(attempt: OrderAttempt, context: OrderAttemptContext): OrderOutcome {
   const operation = 'RegisterOrder' as const;
-  const unknown = (what: string, status?: number): OrderOutcome => ({
+  const unknown = (what: string, answer: AnswerDetails = {}): OrderOutcome => ({
     kind: 'unknown',
     error: new UnknownOutcomeError(unknownOutcomeMessage(context.order, context.sentAt, what), {
       operation,
       order: context.order,
       sentAt: context.sentAt,
-      ...(status === undefined ? {} : { status }),
+      ...answer,
     }),
   });
 
@@ -120,17 +132,23 @@ export function classifyOrderAttempt(attempt: OrderAttempt, context: OrderAttemp
 function classifyAnswer(
   answer: Extract<OrderAttempt, { kind: 'answer' }>,
   context: OrderAttemptContext,
-  unknown: (what: string, status?: number) => OrderOutcome,
+  unknown: (what: string, answer?: AnswerDetails) => OrderOutcome,
 ): OrderOutcome {
-  const { status } = answer;
+  const { status, headers } = answer;
   const body = answer.bodyUnreadable === true ? undefined : answer.body;
+  const requestId = requestIdOf(headers, body);
+  const said = {
+    status,
+    ...(requestId === undefined ? {} : { requestId }),
+    ...(headers === undefined ? {} : { headers }),
+  };
   if (status >= 500) {
     // An ASP.NET service can fail after it committed the order (a 500 from a later step, a 503 from a restart
     // mid-request), and a gateway's 502/504 only says the service behind it did not answer in time.
     const who = status === 502 || status === 504 ? 'a gateway' : 'the service';
     return unknown(
       `${who} answered HTTP ${status} after the request reached it, so the order may have been taken before the failure`,
-      status,
+      said,
     );
   }
   if (status < 200 || status >= 300) {
@@ -139,22 +157,23 @@ function classifyAnswer(
       kind: 'refused',
       error: errorFromHttp(status, body, {
         operation: 'RegisterOrder',
+        ...said,
         ...(answer.retryAfterMs === undefined ? {} : { retryAfterMs: answer.retryAfterMs }),
       }),
     };
   }
-  if (answer.bodyUnreadable === true) return unknown('the request was sent but the answer could not be read');
+  if (answer.bodyUnreadable === true) return unknown('the request was sent but the answer could not be read', said);
   let result: ReturnType<typeof parseRegisterOrderResult>;
   try {
     result = parseRegisterOrderResult(answer.body);
   } catch (error) {
-    return unknown(`the answer could not be understood (${(error as Error).message})`);
+    return unknown(`the answer could not be understood (${(error as Error).message})`, said);
   }
   if (result.success !== true) {
-    return { kind: 'refused', error: errorFromRefusal(result, { order: context.order }) };
+    return { kind: 'refused', error: errorFromRefusal(result, { order: context.order, ...said }) };
   }
   if (typeof result.orderId !== 'number' || !Number.isSafeInteger(result.orderId) || result.orderId < 1) {
-    return unknown('the API said the order succeeded but gave no usable order id');
+    return unknown('the API said the order succeeded but gave no usable order id', said);
   }
   return { kind: 'placed', orderId: result.orderId };
 }

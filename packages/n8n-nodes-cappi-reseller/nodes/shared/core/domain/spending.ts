@@ -27,6 +27,7 @@ export interface SpendingPolicy {
  */
 export type LedgerStatus = 'sending' | 'placed' | 'unknown' | 'refused' | 'not_placed';
 
+/** The states of a ledger row: sending, placed, unknown, refused, not placed. */
 export const LEDGER_STATUSES: readonly LedgerStatus[] = ['sending', 'placed', 'unknown', 'refused', 'not_placed'];
 
 /** One order attempt as the ledger keeps it. Never holds the API key: `account` is a fingerprint of it. */
@@ -56,6 +57,7 @@ export interface LedgerRow {
 /** What a refusal is about, for faces that branch on it. */
 export type RefusalKind = 'not_allowed' | 'over_cap' | 'over_budget' | 'duplicate' | 'price_rose' | 'no_limit';
 
+/** Why the spending policy refuses an order: its kind and a sentence saying what was wrong and what is allowed. */
 export interface Refusal {
   kind: RefusalKind;
   /** A sentence for the person: what was wrong and what is allowed. Nothing was placed. */
@@ -141,6 +143,7 @@ export interface SpendingSnapshot {
   recentIdentical: LedgerRow | undefined;
 }
 
+/** The terms that identify an order (to find an identical recent one): service, link and quantity. */
 export interface OrderTerms {
   serviceId: number;
   link: string;
@@ -206,6 +209,17 @@ export function checkOrderLimits(
   return undefined;
 }
 
+/**
+ * What today's budget (UTC) still allows, in cents, never below zero; NaN when the spend is not a number (the
+ * checks then refuse) and Infinity when the budget has no limit. What a quote shows as "budget left".
+ */
+export function dailyBudgetLeftCents(
+  policy: Pick<SpendingPolicy, 'dailyBudgetUsd'>,
+  snapshot: Pick<SpendingSnapshot, 'spentTodayCents'>,
+): number {
+  return Math.max(0, usdToCents(policy.dailyBudgetUsd) - snapshot.spentTodayCents);
+}
+
 /** The checks that apply to a quote as well as to an order: the allow-list, the cap and the day's budget. */
 export function checkSpendingLimits(
   policy: SpendingPolicy,
@@ -218,7 +232,7 @@ export function checkSpendingLimits(
   const budgetCents = usdToCents(policy.dailyBudgetUsd);
   const spent = snapshot.spentTodayCents;
   if (!(spent + priceCents <= budgetCents)) {
-    const left = Math.max(0, budgetCents - spent);
+    const left = dailyBudgetLeftCents(policy, snapshot);
     return {
       kind: 'over_budget',
       message: `daily budget reached: ${formatCents(spent)} of ${formatUsd(policy.dailyBudgetUsd)} spent or possibly spent today (UTC), ${formatCents(Number.isFinite(left) ? left : 0)} left, and this order costs ${formatCents(priceCents)}; wait until tomorrow (UTC) or ask whoever set the limits to raise the daily budget.`,
@@ -227,6 +241,7 @@ export function checkSpendingLimits(
   return undefined;
 }
 
+/** What checkOrder is given about one order: the order, its service, its price in cents and whether a duplicate was confirmed. */
 export interface OrderCheck extends OrderTerms {
   service: Pick<Service, 'service' | 'category'>;
   priceCents: number;
@@ -268,6 +283,7 @@ export function checkPriceAgainstQuote(quotedCents: number, currentCents: number
   };
 }
 
+/** A number of cents as "12.34 USD". */
 export function formatCents(cents: number): string {
   return formatUsd(cents / 100);
 }
