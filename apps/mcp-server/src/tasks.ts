@@ -14,6 +14,8 @@ import type { AnySchema, SchemaOutput } from '@modelcontextprotocol/sdk/server/z
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type {
   CallToolResult,
+  JSONRPCMessage,
+  RequestId,
   ServerCapabilities,
   ServerNotification,
   ServerRequest,
@@ -67,10 +69,33 @@ export class CancellableTaskStore extends InMemoryTaskStore {
 }
 
 const stores = new WeakMap<McpServer, CancellableTaskStore>();
+/** Per server, the ids of the tools/call requests in which the client asked for a task (params.task). */
+const taskRequests = new WeakMap<McpServer, Set<RequestId>>();
 
-/** The task store of a server (made with it in createServer), for the tools that run as tasks. */
+/**
+ * The task store of a server (made with it in createServer), for the tools that run as tasks. Also notes which
+ * tools/call requests ask for a task: the SDK answers a request that does not by running the task and polling it
+ * every TASK_POLL_MS, and such a request must be answered as soon as its work ends, as it was before tasks.
+ */
 export function useTaskStore(server: McpServer, store: CancellableTaskStore): void {
   stores.set(server, store);
+  const asked = new Set<RequestId>();
+  taskRequests.set(server, asked);
+  const connect = server.connect.bind(server);
+  server.connect = async (transport) => {
+    await connect(transport);
+    const deliver = transport.onmessage;
+    transport.onmessage = (message, extra) => {
+      if (isTaskToolCall(message)) asked.add(message.id);
+      deliver?.(message, extra);
+    };
+  };
+}
+
+function isTaskToolCall(message: JSONRPCMessage): message is JSONRPCMessage & { id: RequestId } {
+  if (!('method' in message) || message.method !== 'tools/call' || !('id' in message)) return false;
+  const params = message.params as { task?: unknown } | undefined;
+  return params?.task !== undefined;
 }
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -106,8 +131,11 @@ export function registerTaskTool<I extends AnySchema, O extends AnySchema>(
       const cancelled = store.start(task.taskId);
       // The request's own signal too: a client without tasks can still cancel its request, as before.
       const signal = AbortSignal.any([extra.signal, cancelled]);
-      void runTask(store, context, task.taskId, extra, () => work(args, { ...extra, signal }));
-      return { task };
+      const running = runTask(store, context, task.taskId, extra, () => work(args, { ...extra, signal }));
+      if (taskRequests.get(server)?.delete(extra.requestId) === true) return { task };
+      // Not asked as a task: answered when the work ends (an ended task is not polled), as before tasks.
+      await running;
+      return { task: (await extra.taskStore.getTask(task.taskId)) ?? task };
     }) as ToolTaskHandler<I>['createTask'],
     getTask: (async (
       _args: unknown,

@@ -32,6 +32,16 @@ export function makeCanaryKey() {
   return { key: `canary-${token}/+=ü &x`, token };
 }
 
+/**
+ * A canary key that a session may bring in the X-Cappi-Api-Key header: the server refuses a header key with
+ * characters no API key has (core's apiKeyProblem), so this one keeps to those it allows, `/`, `+` and `=` included
+ * (they still change when URL- or form-encoded).
+ */
+export function makeHeaderCanaryKey() {
+  const token = randomBytes(12).toString('hex');
+  return { key: `canary-${token}/+=~.x`, token };
+}
+
 /** Every form of the key to look for: raw, URL-encoded (either case), form-encoded, and the bare token. */
 /**
  * @param {string} key

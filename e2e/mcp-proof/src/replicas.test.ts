@@ -15,7 +15,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyForms, makeCanaryKey, spawnHttp, textOf } from '../lib/harness.mjs';
+import { keyForms, makeHeaderCanaryKey, spawnHttp, textOf } from '../lib/harness.mjs';
 import { report } from './figures.js';
 
 const REPLICAS = 3;
@@ -29,7 +29,7 @@ const ALLOWED = 20;
 const BUDGET_USD = (ALLOWED * PRICE_CENTS + PRICE_CENTS / 2) / 100;
 const HELD_LINK = 'https://example.com/replicas/held';
 const QUOTE_SECRET = 'replicas-proof-quote-secret-2b7e';
-const canary = makeCanaryKey();
+const canary = makeHeaderCanaryKey();
 
 type Replica = Awaited<ReturnType<typeof spawnHttp>>;
 

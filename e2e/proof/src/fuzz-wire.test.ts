@@ -54,6 +54,8 @@ const refusalCanary = new CanaryWatch(key, token);
 const output = captureOutput();
 let planned: Planned | undefined;
 let received = 0;
+/** Requests by operation (the last segment of the path). */
+const receivedBy = new Map<string, number>();
 /** The body the server last sent, after replacements ('' when HTTP forbids one). */
 let sentBody = '';
 let baseUrl = '';
@@ -65,6 +67,8 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
     return;
   }
   const url = `http://${request.headers.host}${request.url}`;
+  const operationOf = new URL(url).pathname.split('/').pop() ?? '';
+  receivedBy.set(operationOf, (receivedBy.get(operationOf) ?? 0) + 1);
   const echoedKey = new URL(url).searchParams.get('key') ?? '';
   const body = plan.body
     .replaceAll('{{KEY}}', echoedKey)
@@ -357,6 +361,7 @@ describe('fuzz: responses of every shape from a loopback server', () => {
       fc.asyncProperty(plans(operation), async (plan) => {
         planned = plan;
         const before = received;
+        const beforeBy = new Map(receivedBy);
         let value: unknown;
         let error: ResellerError | undefined;
         try {
@@ -367,7 +372,20 @@ describe('fuzz: responses of every shape from a loopback server', () => {
           if (!isResellerError(thrown)) throw new Error(`a non-ResellerError escaped: ${String(thrown)}`);
           error = thrown;
         }
-        expect(received - before).toBe(1); // one request per call: no retry, no redirect followed
+        // One request of the operation per call: no retry, no redirect followed. The only other requests: after an
+        // order's refusal for funds or quantity, one Balance and one ServicesList read, so that the error can say the
+        // balance and cost or the allowed quantities (core's explainRefusal); never another RegisterOrder.
+        const sent = (name: string) => (receivedBy.get(name) ?? 0) - (beforeBy.get(name) ?? 0);
+        expect(sent(operation)).toBe(1);
+        const explained =
+          operation === 'RegisterOrder' && (error?.code === 'insufficient_funds' || error?.code === 'invalid_request');
+        const others = operations.filter((name) => name !== operation);
+        for (const other of others) {
+          const allowed = explained && (other === 'Balance' || other === 'ServicesList') ? 1 : 0;
+          expect(sent(other), `${other} requests during a ${operation} call`).toBeLessThanOrEqual(allowed);
+        }
+        // And nothing else at all.
+        expect(received - before).toBe(1 + others.reduce((sum, other) => sum + sent(other), 0));
         const answered = plan.mode !== 'drop'; // the status line arrived
         const complete = plan.mode === 'answer'; // and the whole body
         const ok = plan.status >= 200 && plan.status < 300;
