@@ -2,7 +2,6 @@
 // tool's result. The views only show what the tools' structured results say, and act only through tool calls the
 // host relays (register_order from the card's Confirm button); a client without MCP Apps sees the tools unchanged.
 
-import { orderView } from 'cappi:views';
 import { getUiCapability, RESOURCE_MIME_TYPE, registerAppResource } from '@modelcontextprotocol/ext-apps/server';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 
@@ -38,7 +37,13 @@ export function registerViews(server: McpServer): void {
     async () => ({
       // No csp entry: the view loads nothing from anywhere (its script and styles are inline).
       contents: [
-        { uri: ORDER_VIEW_URI, mimeType: RESOURCE_MIME_TYPE, text: orderView, _meta: { ui: { prefersBorder: true } } },
+        {
+          uri: ORDER_VIEW_URI,
+          mimeType: RESOURCE_MIME_TYPE,
+          // Imported when first read: its half a megabyte of HTML stays out of the chunk every start loads.
+          text: (await import('cappi:views')).orderView,
+          _meta: { ui: { prefersBorder: true } },
+        },
       ],
     }),
   );
