@@ -161,6 +161,9 @@ describe('status: every spelling', () => {
     Failed: 'canceled',
     rejected: 'canceled',
     '  done  ': 'completed',
+    'in  progress': 'in_progress',
+    'In - Progress': 'in_progress',
+    partially__completed: 'partial',
     something: 'unknown',
     '': 'unknown',
   };
@@ -201,6 +204,13 @@ describe('quote and money', () => {
     expect(() => priceOf(-0.1, 1)).toThrow('rate -0.1 is not a price');
     expect(() => priceOf(Number.POSITIVE_INFINITY, 1)).toThrow('is not a price');
     expect(priceOf(0, 10)).toBe(0);
+    let refusal: unknown;
+    try {
+      priceOf(0.1, -1);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toMatchObject({ code: 'invalid_request', field: 'quantity' });
     expect(priceOf(0.1, 0)).toBe(0);
   });
 
@@ -220,6 +230,22 @@ describe('quote and money', () => {
     expect(euro).not.toHaveProperty('balanceAfter');
   });
 
+  it('a service without a rate cannot be quoted, and the refusal names the service id', () => {
+    const { rate: _rate, ...unpriced } = service;
+    let refusal: unknown;
+    try {
+      quoteOrder({ serviceId: 7, link: 'https://e.com', quantity: 10 }, unpriced);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toMatchObject({
+      code: 'invalid_request',
+      field: 'serviceId',
+      serviceId: 7,
+      message: 'service 7 has no price (rate) in the catalog, so the order cannot be quoted',
+    });
+  });
+
   it('rounds half up away from zero, in exact decimals', () => {
     expect(roundMoney(1.005)).toBe(1.01);
     expect(roundMoney(-1.005)).toBe(-1.01);
@@ -229,6 +255,11 @@ describe('quote and money', () => {
     expect(roundMoney(Number.NaN)).toBeNaN();
     expect(multiplyToCents(0.015, 3)).toBe(0.05);
     expect(multiplyToCents(1e-7, 1)).toBe(0);
+    // Numbers JavaScript prints with an exponent: tiny rates times large quantities, and huge amounts.
+    expect(multiplyToCents(2.5e-7, 20_000)).toBe(0.01);
+    expect(multiplyToCents(-2.5e-7, 20_000)).toBe(-0.01);
+    expect(roundMoney(1.5e21)).toBe(1.5e21);
+    expect(roundMoney(-2e22)).toBe(-2e22);
     expect(formatUsd(3.2)).toBe('3.20 USD');
   });
 });
