@@ -2,14 +2,13 @@
 // the cap while a legitimate client still gets in, a 503 with Retry-After only when every session is in a request,
 // a trickled body (and trickled headers) cut off, and a connection cap. Small limits and deadlines are configured
 // here; every wait is on an event (a response, a progress notification, a closed socket), never on the clock.
-import { request } from 'node:http';
 import { connect as connectSocket, type Socket } from 'node:net';
 import type { Sandbox } from '@cappi-reseller/sandbox';
 import { startSandbox } from '@cappi-reseller/sandbox';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANARY, LINK, removeDir, STEAM_LIKES, type ToolAnswer, tempDir } from './helpers.js';
-import { call, connect, INITIALIZE, startHttpServer, stopAll } from './http-helpers.js';
+import { call, connect, INITIALIZE, type RawAnswer, rawPost, startHttpServer, stopAll } from './http-helpers.js';
 
 let sandbox: Sandbox;
 let stateDir: string;
@@ -29,47 +28,16 @@ afterAll(async () => {
   removeDir(stateDir);
 });
 
-function serverEnv(): Record<string, string> {
-  return { CAPPI_API_KEY: CANARY, CAPPI_BASE_URL: sandbox.url, CAPPI_STATE_DIR: stateDir };
-}
-
-interface RawAnswer {
-  status: number;
-  body: string;
-  headers: Record<string, string | string[] | undefined>;
-}
-
-/** One raw POST to /mcp from `localAddress` (any 127.x.y.z is this machine, and a different client to the server). */
-function post(url: string, body: string, headers: Record<string, string>, localAddress?: string): Promise<RawAnswer> {
-  const target = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method: 'POST',
-        ...(localAddress === undefined ? {} : { localAddress }),
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => {
-          text += chunk.toString();
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
-      },
-    );
-    req.once('error', reject);
-    req.end(body);
-  });
+/** A server on the sandbox with the configured key, and `args`. */
+function startServer(args: string[]) {
+  return startHttpServer({ sandboxUrl: sandbox.url, stateDir, args, env: { CAPPI_API_KEY: CANARY } });
 }
 
 /** Whether a session still answers (a ping in it), or was closed. */
 async function alive(url: string, sessionId: string, localAddress: string): Promise<boolean> {
   const ping = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' });
   const headers = { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' };
-  return (await post(url, ping, headers, localAddress)).status === 200;
+  return (await rawPost(url, ping, headers, { localAddress })).status === 200;
 }
 
 /** Opens `count` sessions with raw initializes, cycling through `addresses`; each must be admitted. */
@@ -77,7 +45,7 @@ async function flood(url: string, count: number, addresses: string[]): Promise<{
   const opened: { id: string; from: string }[] = [];
   for (let i = 0; i < count; i++) {
     const from = addresses[i % addresses.length] as string;
-    const answer = await post(url, INITIALIZE, {}, from);
+    const answer = await rawPost(url, INITIALIZE, {}, { localAddress: from });
     expect(answer.status).toBe(200); // every session was idle: room is made, nobody is refused
     opened.push({ id: String(answer.headers['mcp-session-id']), from });
   }
@@ -92,7 +60,7 @@ async function stillOpen(url: string, sessions: { id: string; from: string }[]) 
 
 describe('a stranger opening sessions until the cap', () => {
   it('churns only its own idle sessions, never holds more than the limits, and a legitimate client still gets in', async () => {
-    const server = await startHttpServer(['--max-sessions', '12', '--max-sessions-per-client', '4'], serverEnv());
+    const server = await startServer(['--max-sessions', '12', '--max-sessions-per-client', '4']);
     const legit = await connect(server.url, {}); // from 127.0.0.1
     try {
       expect((await call(legit.client, 'get_balance')).isError).toBeFalsy();
@@ -125,7 +93,7 @@ describe('a stranger opening sessions until the cap', () => {
 
 describe('when every session is in the middle of a request', () => {
   it('refuses a new session with 503 and Retry-After, and admits it once one is idle again', async () => {
-    const server = await startHttpServer(['--max-sessions', '2', '--max-sessions-per-client', '2'], serverEnv());
+    const server = await startServer(['--max-sessions', '2', '--max-sessions-per-client', '2']);
     const first = await connect(server.url, {});
     const second = await connect(server.url, {});
     try {
@@ -152,13 +120,13 @@ describe('when every session is in the middle of a request', () => {
             }),
         ),
       );
-      const refused = await post(server.url, INITIALIZE, {});
+      const refused = await rawPost(server.url, INITIALIZE, {});
       expect(refused.status).toBe(503);
       expect(refused.headers['retry-after']).toBe('10');
       expect(refused.body).toContain('too many open sessions (sessions of this client address)');
       for (const answer of await Promise.all(waits)) expect(answer.structuredContent?.final).toBe(false);
       // The waits are over: both sessions are idle, so the least recently used one makes room.
-      expect((await post(server.url, INITIALIZE, {})).status).toBe(200);
+      expect((await rawPost(server.url, INITIALIZE, {})).status).toBe(200);
     } finally {
       await first.client.close();
       await second.client.close();
@@ -185,7 +153,7 @@ function openSocket(url: string): Promise<Socket> {
 
 describe('slow clients', () => {
   it('cuts off a trickled body with a 408 and opens no session', async () => {
-    const server = await startHttpServer(['--body-timeout', '1'], serverEnv());
+    const server = await startServer(['--body-timeout', '1']);
     const socket = await openSocket(server.url);
     const closed = closedByServer(socket);
     const host = new URL(server.url).host;
@@ -211,7 +179,7 @@ describe('slow clients', () => {
   });
 
   it('cuts off trickled headers', async () => {
-    const server = await startHttpServer(['--headers-timeout', '1'], serverEnv());
+    const server = await startServer(['--headers-timeout', '1']);
     const socket = await openSocket(server.url);
     const closed = closedByServer(socket);
     socket.write('POST /mcp HTTP/1.1\r\n');
@@ -230,7 +198,7 @@ describe('slow clients', () => {
   });
 
   it('caps the open connections: one more is closed at once, and a client gets in once some are closed', async () => {
-    const server = await startHttpServer(['--max-connections', '3'], serverEnv());
+    const server = await startServer(['--max-connections', '3']);
     const held = await Promise.all([1, 2, 3].map(() => openSocket(server.url)));
     const extra = await openSocket(server.url);
     expect(await closedByServer(extra)).toBe('');
@@ -238,7 +206,7 @@ describe('slow clients', () => {
     // The server counts a connection as closed once it has seen it close: try until it has (a hang is caught by
     // the test's deadline).
     let answer: RawAnswer | undefined;
-    while (answer === undefined) answer = await post(server.url, INITIALIZE, {}).catch(() => undefined);
+    while (answer === undefined) answer = await rawPost(server.url, INITIALIZE, {}).catch(() => undefined);
     expect(answer.status).toBe(200);
   });
 });

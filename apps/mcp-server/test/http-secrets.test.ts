@@ -31,10 +31,7 @@ beforeAll(async () => {
   stateDir = tempDir();
   // No CAPPI_API_KEY: every session brings its own, as on a server shared by several people.
   // The catalog is fetched afresh on each use, so a changed catalog is seen at once.
-  perSessionKeys = await startHttpServer(['--catalog-ttl', '0'], {
-    CAPPI_BASE_URL: sandbox.url,
-    CAPPI_STATE_DIR: stateDir,
-  });
+  perSessionKeys = await startHttpServer({ sandboxUrl: sandbox.url, stateDir, args: ['--catalog-ttl', '0'] });
 });
 
 afterAll(async () => {
@@ -125,11 +122,7 @@ describe('an upstream that echoes the key in catalog data', () => {
   });
 
   it('scrubs the configured key from the sessions of every key', async () => {
-    const configured = await startHttpServer([], {
-      CAPPI_API_KEY: CANARY,
-      CAPPI_BASE_URL: sandbox.url,
-      CAPPI_STATE_DIR: stateDir,
-    });
+    const configured = await startHttpServer({ sandboxUrl: sandbox.url, stateDir, env: { CAPPI_API_KEY: CANARY } });
     const { client } = await connect(configured.url, { 'X-Cappi-Api-Key': OTHER_KEY });
     try {
       const resources = await client.listResources();

@@ -1,122 +1,31 @@
 // Streamable HTTP: a spawned server on a free port, real MCP clients with their own keys, and raw requests
 // for what a client library would never send (a foreign Host or Origin, a key in the URL, a borrowed session).
-import type { ChildProcess } from 'node:child_process';
-import { request } from 'node:http';
 import type { Sandbox } from '@cappi-reseller/sandbox';
 import { spawnInGroup } from '@cappi-reseller/test-processes';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, CANARY, LINK, leaks, removeDir, STEAM_LIKES, startTestSandbox, tempDir, textOf } from './helpers.js';
 import {
-  BIN,
-  CANARY,
-  LINK,
-  leaks,
-  removeDir,
-  STEAM_LIKES,
-  startTestSandbox,
-  type ToolAnswer,
-  tempDir,
-  textOf,
-} from './helpers.js';
+  call,
+  connect,
+  type HttpServer,
+  type HttpServerOptions,
+  rawInitialize,
+  startHttpServer,
+  stopAll,
+} from './http-helpers.js';
 
 const OTHER_KEY = 'second-user-key-Qm4Vx8Lp2Rt6';
-
-interface HttpServer {
-  url: string;
-  stderr(): string;
-  stop(): Promise<void>;
-}
 
 const servers: HttpServer[] = [];
 let sandbox: Sandbox;
 let stateDir: string;
 
-async function startHttpServer(args: string[] = [], env: Record<string, string> = {}): Promise<HttpServer> {
-  const child: ChildProcess = spawnInGroup(process.execPath, [BIN, '--http', '--port', '0', ...args], {
-    env: { PATH: process.env.PATH, CAPPI_BASE_URL: sandbox.url, CAPPI_STATE_DIR: stateDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  let stdout = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = /listening on (http:\/\/\S+\/mcp)/.exec(stderr);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
-  });
-  const server = {
-    url,
-    stderr: () => stderr,
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-      expect(stdout).toBe(''); // nothing but protocol on stdout, and over HTTP not even that
-    },
-  };
+/** A server on the sandbox, with this file's state directory; its stdout and stderr are checked in afterAll. */
+async function startServer(options: Pick<HttpServerOptions, 'args' | 'env'> = {}): Promise<HttpServer> {
+  const server = await startHttpServer({ sandboxUrl: sandbox.url, stateDir, ...options });
   servers.push(server);
   return server;
-}
-
-async function connect(
-  url: string,
-  headers: Record<string, string>,
-): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
-  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
-  const client = new Client({ name: 'cappi-http-test', version: '1.0.0' });
-  await client.connect(transport);
-  return { client, transport };
-}
-
-async function call(
-  client: Client,
-  name: string,
-  args: Record<string, unknown> = {},
-  onprogress?: (p: Progress) => void,
-) {
-  return (await client.callTool({ name, arguments: args }, undefined, onprogress ? { onprogress } : {})) as ToolAnswer;
-}
-
-/** A raw POST of an initialize request, with whatever headers a test wants. */
-function rawInitialize(
-  url: string,
-  headers: Record<string, string>,
-  path = '/mcp',
-): Promise<{ status: number; body: string }> {
-  const target = new URL(url);
-  const body = JSON.stringify({
-    jsonrpc: '2.0',
-    id: 1,
-    method: 'initialize',
-    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
-  });
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => {
-          text += chunk.toString();
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.once('error', reject);
-    req.end(body);
-  });
 }
 
 beforeAll(async () => {
@@ -125,19 +34,24 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const server of servers) {
-    expect(leaks(server.stderr())).toBe(false);
-    expect(leaks(server.stderr(), OTHER_KEY)).toBe(false);
-    await server.stop();
+  try {
+    for (const server of servers) {
+      expect(leaks(server.stderr())).toBe(false);
+      expect(leaks(server.stderr(), OTHER_KEY)).toBe(false);
+      await server.stop();
+      expect(server.stdout()).toBe(''); // nothing but protocol on stdout, and over HTTP not even that
+    }
+  } finally {
+    await stopAll();
+    await sandbox?.stop();
+    removeDir(stateDir);
   }
-  await sandbox?.stop();
-  removeDir(stateDir);
 });
 
 describe('Streamable HTTP with a key per session', () => {
   let server: HttpServer;
   beforeAll(async () => {
-    server = await startHttpServer(); // no CAPPI_API_KEY: each session brings its own
+    server = await startServer(); // no CAPPI_API_KEY: each session brings its own
   });
 
   it('serves several users, each with the key of their session', async () => {
@@ -207,7 +121,7 @@ describe('Streamable HTTP with a key per session', () => {
     const none = await rawInitialize(server.url, {});
     expect(none.status).toBe(401);
     expect(none.body).toContain('X-Cappi-Api-Key');
-    const inUrl = await rawInitialize(server.url, {}, `/mcp?key=${encodeURIComponent(CANARY)}`);
+    const inUrl = await rawInitialize(server.url, {}, { path: `/mcp?key=${encodeURIComponent(CANARY)}` });
     expect(inUrl.status).toBe(400);
     expect(inUrl.body).toContain('never put a key in the URL');
     expect(leaks(inUrl.body)).toBe(false);
@@ -237,13 +151,13 @@ describe('Streamable HTTP with a key per session', () => {
   });
 
   it('answers 404 outside /mcp', async () => {
-    expect((await rawInitialize(server.url, { 'X-Cappi-Api-Key': CANARY }, '/other')).status).toBe(404);
+    expect((await rawInitialize(server.url, { 'X-Cappi-Api-Key': CANARY }, { path: '/other' })).status).toBe(404);
   });
 });
 
 describe('Streamable HTTP with a bearer token', () => {
   it('requires the token on every request', async () => {
-    const server = await startHttpServer([], { CAPPI_MCP_TOKEN: 'token-for-tests-123', CAPPI_API_KEY: CANARY });
+    const server = await startServer({ env: { CAPPI_MCP_TOKEN: 'token-for-tests-123', CAPPI_API_KEY: CANARY } });
     const without = await rawInitialize(server.url, {});
     expect(without.status).toBe(401);
     const wrong = await rawInitialize(server.url, { authorization: 'Bearer nope' });

@@ -1,44 +1,23 @@
 // Replica mode (--stateless) and /healthz: spawned servers on one PostgreSQL ledger, real MCP clients over Streamable
 // HTTP, raw requests for what a client library would never send. The three-replica proof with a killed replica is
 // e2e/mcp-proof/src/replicas.test.ts.
-import type { ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
 import { accountFingerprint, type LedgerRow, parseLedgerRow } from '@cappi-reseller/core';
 import { openLedger } from '@cappi-reseller/ledger';
 import type { Sandbox } from '@cappi-reseller/sandbox';
-import { spawnInGroup } from '@cappi-reseller/test-processes';
 import { createPostgresDatabase, type TestDatabase } from '@cappi-reseller/test-services';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../src/config.js';
-import {
-  BIN,
-  CANARY,
-  LINK,
-  leaks,
-  removeDir,
-  STEAM_LIKES,
-  startTestSandbox,
-  type ToolAnswer,
-  tempDir,
-  textOf,
-} from './helpers.js';
+import { CANARY, LINK, leaks, removeDir, STEAM_LIKES, startTestSandbox, tempDir, textOf } from './helpers.js';
+import { call, type HttpServer, startHttpServer, stopAll } from './http-helpers.js';
 
 const OTHER_KEY = 'replica-user-key-Zt7Wq3Lm9Kp2';
 const QUOTE_SECRET = 'replica-test-quote-secret-4f9a';
 const TOKEN = 'replica-test-token-8c1d';
 
-interface HttpServer {
-  url: string;
-  base: string;
-  child: ChildProcess;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-const servers: HttpServer[] = [];
 let sandbox: Sandbox;
 let database: TestDatabase;
 let stateDir: string;
@@ -50,42 +29,15 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const server of servers) await server.stop();
+  await stopAll();
   await sandbox?.stop();
   await database?.drop();
   removeDir(stateDir);
 });
 
-async function startHttpServer(args: string[], env: Record<string, string> = {}): Promise<HttpServer> {
-  const child = spawnInGroup(process.execPath, [BIN, '--http', '--port', '0', ...args], {
-    env: { PATH: process.env.PATH, CAPPI_BASE_URL: sandbox.url, CAPPI_STATE_DIR: stateDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+\/mcp)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
-  const server: HttpServer = {
-    url,
-    base: url.replace(/\/mcp$/, ''),
-    child,
-    output: () => output,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-  servers.push(server);
-  return server;
+/** A server on the sandbox, with this file's state directory, `args` and `env`. */
+function startServer(args: string[], env: Record<string, string> = {}): Promise<HttpServer> {
+  return startHttpServer({ sandboxUrl: sandbox.url, stateDir, args, env });
 }
 
 function replicaArgs(): string[] {
@@ -97,15 +49,6 @@ async function connect(url: string, headers: Record<string, string>) {
   const client = new Client({ name: 'cappi-replica-test', version: '1.0.0' });
   await client.connect(transport);
   return { client, transport };
-}
-
-async function call(
-  client: Client,
-  name: string,
-  args: Record<string, unknown> = {},
-  onprogress?: (p: Progress) => void,
-): Promise<ToolAnswer> {
-  return (await client.callTool({ name, arguments: args }, undefined, onprogress ? { onprogress } : {})) as ToolAnswer;
 }
 
 async function rowsOf(key: string): Promise<LedgerRow[]> {
@@ -160,7 +103,7 @@ describe('replica mode configuration', () => {
 
 describe('/healthz', () => {
   it('answers ok with nothing else, without the token, in session mode (SQLite ledger)', async () => {
-    const server = await startHttpServer([], { CAPPI_API_KEY: CANARY, CAPPI_MCP_TOKEN: TOKEN });
+    const server = await startServer([], { CAPPI_API_KEY: CANARY, CAPPI_MCP_TOKEN: TOKEN });
     const answer = await fetch(`${server.base}/healthz`);
     expect(answer.status).toBe(200);
     expect(await answer.json()).toEqual({ status: 'ok' });
@@ -175,7 +118,7 @@ describe('/healthz', () => {
   it('answers 503, and nothing else, once the PostgreSQL ledger is unreachable', async () => {
     const own = await createPostgresDatabase('cappi_health');
     try {
-      const server = await startHttpServer(['--stateless', '--ledger', own.url], {
+      const server = await startServer(['--stateless', '--ledger', own.url], {
         CAPPI_QUOTE_SECRET: QUOTE_SECRET,
       });
       expect((await fetch(`${server.base}/healthz`)).status).toBe(200);
@@ -200,7 +143,7 @@ describe('replica mode (--stateless)', () => {
 
   beforeAll(async () => {
     const env = { CAPPI_QUOTE_SECRET: QUOTE_SECRET, CAPPI_MCP_RECOVERY_SWEEP_SECONDS: '1' };
-    [first, second] = await Promise.all([startHttpServer(replicaArgs(), env), startHttpServer(replicaArgs(), env)]);
+    [first, second] = await Promise.all([startServer(replicaArgs(), env), startServer(replicaArgs(), env)]);
   });
 
   it('keeps no session: no session id, and GET or DELETE are refused with 405', async () => {

@@ -18,11 +18,11 @@ import {
   tempDir,
   textOf,
 } from './helpers.js';
-import { type HttpServerProcess, startHttpServer } from './http-process.js';
+import { type HttpServer, startHttpServer, stopAll } from './http-helpers.js';
 
 let sandbox: Sandbox;
 let stateDir: string;
-let server: HttpServerProcess | undefined;
+let server: HttpServer | undefined;
 
 /** The body of an SSE answer up to the end of its first event; then the connection breaks, as a network would. */
 function cutAfterFirstEvent(body: ReadableStream<Uint8Array>, onCut: () => void): ReadableStream<Uint8Array> {
@@ -55,7 +55,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await server?.stop();
+  await stopAll();
   expect(leaks(server?.stderr() ?? '')).toBe(false);
   await sandbox?.stop();
   removeDir(stateDir);

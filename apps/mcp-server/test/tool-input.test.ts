@@ -17,7 +17,7 @@ import {
   tempDir,
   textOf,
 } from './helpers.js';
-import { startHttpServer } from './http-process.js';
+import { startHttpServer, stopAll } from './http-helpers.js';
 
 const INT32_MAX = 2_147_483_647;
 
@@ -35,6 +35,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await stopAll();
   await server?.close();
   await sandbox?.stop();
 });
