@@ -39,7 +39,15 @@ const FLAGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const SCREENSHOTS = fileURLToPath(new URL('../../../docs/mcp-apps/', import.meta.url));
+// The README's screenshots are rewritten only when asked (CAPPI_UPDATE_SCREENSHOTS=1): an ordinary run writes them
+// under .test-results/ (ignored), so running the tests never leaves the working tree changed (the quote card shows a
+// countdown, so its pixels differ every run).
+const SCREENSHOTS = fileURLToPath(
+  new URL(
+    process.env.CAPPI_UPDATE_SCREENSHOTS === '1' ? '../../../docs/mcp-apps/' : '../.test-results/screenshots/',
+    import.meta.url,
+  ),
+);
 /** A client that renders MCP Apps says so in its capabilities (the io.modelcontextprotocol/ui extension). */
 const UI_CAPABILITY = { extensions: { 'io.modelcontextprotocol/ui': { mimeTypes: [RESOURCE_MIME_TYPE] } } };
 /** 100 likes at 0.012 USD: 1.20 USD. */
