@@ -2,7 +2,7 @@
 // client library would never send. This is the one place a test starts an HTTP server process: every server is in a
 // process group of its own, and stopped by stopAll() (call it in afterAll).
 import type { ChildProcess } from 'node:child_process';
-import { request } from 'node:http';
+import { type Agent, request } from 'node:http';
 import { spawnInGroup } from '@cappi-reseller/test-processes';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -116,6 +116,8 @@ export interface RawAnswer {
   status: number;
   body: string;
   headers: Record<string, string | string[] | undefined>;
+  /** Whether the request went on a connection kept from an earlier one. */
+  reusedSocket: boolean;
 }
 
 export interface RawPostOptions {
@@ -123,6 +125,8 @@ export interface RawPostOptions {
   path?: string;
   /** The address to post from: any 127.x.y.z is this machine, and a different client to the server. */
   localAddress?: string;
+  /** The agent to send with (to keep a connection between requests); Node's global one otherwise. */
+  agent?: Agent;
 }
 
 /** One raw POST, with whatever headers a test wants. */
@@ -141,14 +145,16 @@ export function rawPost(
         path: options.path ?? target.pathname,
         method: 'POST',
         ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
+        ...(options.agent === undefined ? {} : { agent: options.agent }),
         headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
       },
       (res) => {
+        const reusedSocket = req.reusedSocket;
         let text = '';
         res.on('data', (chunk: Buffer) => {
           text += chunk.toString();
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers, reusedSocket }));
       },
     );
     req.once('error', reject);

@@ -1,5 +1,7 @@
 // Streamable HTTP: a spawned server on a free port, real MCP clients with their own keys, and raw requests
 // for what a client library would never send (a foreign Host or Origin, a key in the URL, a borrowed session).
+
+import { Agent } from 'node:http';
 import type { Sandbox } from '@cappi-reseller/sandbox';
 import { spawnInGroup } from '@cappi-reseller/test-processes';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
@@ -148,6 +150,24 @@ describe('Streamable HTTP with a key per session', () => {
     expect((await rawInitialize(server.url, { ...key, origin: 'https://evil.example' })).status).toBe(403);
     expect((await rawInitialize(server.url, { ...key, host: `localhost:${port}` })).status).toBe(200);
     expect((await rawInitialize(server.url, { ...key, origin: 'http://localhost:6274' })).status).toBe(200);
+  });
+
+  it('keeps an idle connection past 5 s, so that the client closes it first (no ECONNRESET race)', async () => {
+    // With Node's default keep-alive (5 s), 138 of 5,000 tool calls of the 100-session load proof failed with
+    // ECONNRESET on a busy machine: a client reused a connection just as the server closed it
+    // (e2e/mcp-proof/src/http-load.test.ts). The server keeps it 65 s; a busy machine can only delay a close, so the
+    // connection being there after 6 s is not luck.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const key = { 'X-Cappi-Api-Key': CANARY };
+      const first = await rawInitialize(server.url, key, { agent });
+      expect(first).toMatchObject({ status: 200, reusedSocket: false });
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      const second = await rawInitialize(server.url, key, { agent });
+      expect(second).toMatchObject({ status: 200, reusedSocket: true });
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('answers 404 outside /mcp', async () => {

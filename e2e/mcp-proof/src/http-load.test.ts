@@ -188,7 +188,9 @@ describe('Streamable HTTP', () => {
             else if (balance) expect(result.structuredContent?.balance).toBe(100);
             else expect((result.structuredContent?.services as unknown[] | undefined)?.length ?? 0).toBeGreaterThan(0);
           } catch (error) {
-            errors.push(String(error));
+            // fetch's own message ("fetch failed") says nothing: its cause names the socket error.
+            const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+            errors.push(cause === undefined ? String(error) : `${String(error)}: ${cause.code ?? cause.message}`);
           }
         }
       }),
