@@ -80,7 +80,7 @@ export class ResellerError extends Error {
   toJSON(): Record<string, unknown> {
     const json: Record<string, unknown> = { name: this.name, message: this.message };
     for (const [field, value] of Object.entries(this)) {
-      if (value !== undefined && field !== 'name') json[field] = value;
+      if (value !== undefined) json[field] = value;
     }
     return json;
   }
@@ -421,7 +421,7 @@ function formatWait(ms: number): string {
 }
 
 function asProblem(body: unknown): ProblemDetails | undefined {
-  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as ProblemDetails) : undefined;
+  return typeof body === 'object' && body !== null ? (body as ProblemDetails) : undefined;
 }
 
 /** A short human summary of a problem body: its detail or title, then its validation errors. */
