@@ -112,7 +112,7 @@ function compare(schema: ContractSchema, value: unknown, path: (string | number)
       out.push({
         kind: 'unsafe_integer',
         path,
-        expected: `an integer a ${schema.format} holds exactly`,
+        expected: `an integer an ${schema.format} holds exactly`,
         got: 'an integer out of that range',
       });
     }
@@ -148,6 +148,8 @@ function compareObject(
     }
   }
   for (const [field, fieldValue] of Object.entries(value)) {
+    // Undefined is absent, as in JSON: reported above when required, fine otherwise.
+    if (fieldValue === undefined) continue;
     const fieldSchema = properties[field];
     if (fieldSchema !== undefined) {
       compare(fieldSchema, fieldValue, [...path, field], out);
@@ -222,7 +224,7 @@ export function jsonTypeOf(value: unknown): string {
 
 /**
  * The shape of a JSON value with no value in it: `{title: string, status: integer}`, `[12 x {service: integer, ...}]`,
- * `"a string"`. For recording how the API answers (in a report a user may share) without what it said.
+ * `string`. For recording how the API answers (in a report a user may share) without what it said.
  */
 export function describeShape(value: unknown, depth = 0): string {
   if (Array.isArray(value)) {
