@@ -224,10 +224,8 @@ export function jsonTypeOf(value: unknown): string {
     if (!Number.isFinite(value)) return 'a number that is not finite';
     return Number.isInteger(value) ? 'an integer' : 'a number with decimals';
   }
-  if (typeof value === 'string') return 'a string';
-  if (typeof value === 'boolean') return 'a boolean';
   if (typeof value === 'object') return 'an object';
-  return `a ${typeof value}`;
+  return `a ${typeof value}`; // a string, a boolean (and a bigint, a function, a symbol: not JSON)
 }
 
 /**
