@@ -237,5 +237,6 @@ describe('paginate edges', () => {
       new InvalidRequestError(message(JSON.stringify('a'.repeat(40)))),
     );
     expect(paginate(items, { limit: 2, cursor: '003' })).toEqual({ items: [4, 5], total: 5 });
+    expect(paginate(items, { limit: 2, cursor: '0' })).toEqual({ items: [1, 2], nextCursor: '2', total: 5 });
   });
 });

@@ -32,9 +32,10 @@ export function searchServices(services: readonly Service[], options: SearchServ
 export function listCategories(services: readonly Service[]): CategoryCount[] {
   const counts = new Map<string, number>();
   for (const service of services) counts.set(service.category, (counts.get(service.category) ?? 0) + 1);
+  // The names are a Map's keys, so no two are equal: a name not before the other is after it.
   return [...counts]
     .map(([category, count]) => ({ category, count }))
-    .sort((a, b) => (a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
+    .sort((a, b) => (a.category < b.category ? -1 : 1));
 }
 
 /**
