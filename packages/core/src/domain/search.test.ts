@@ -140,6 +140,8 @@ describe('searchServices ranking', () => {
   it('finds a service by its id among other words, or by the start of its id', () => {
     expect(ids(searchServices(catalog, { query: '199825 favorite' }))).toEqual([199825]);
     expect(ids(searchServices(catalog, { query: '1998' }))).toEqual([199825]);
+    // An id is a word like the others: every other word must be found too.
+    expect(searchServices(catalog, { query: '199825 tiktok' })).toEqual([]);
     // An exact id beats a service that has the number in its name.
     const services = [service(7, 'Pack 42', 'Other'), service(42, 'Pack', 'Other')];
     expect(ids(searchServices(services, { query: '42' }))).toEqual([42, 7]);
