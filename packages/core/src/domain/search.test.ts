@@ -102,3 +102,143 @@ describe('paginate', () => {
     expect(() => paginate([1, 2], { limit: 1, cursor: '3' })).toThrow('pass the nextCursor of the previous page');
   });
 });
+
+describe('searchServices ranking', () => {
+  it('ranks a word by where it is found: name, then category, then description; whole word, then start, then inside', () => {
+    // One service per place, listed worst first: the ranking must reverse the catalog order.
+    const services = [
+      service(9, 'Pack nine', 'Other', 1, 'unlike'),
+      service(8, 'Pack eight', 'Other', 1, 'likes'),
+      service(7, 'Pack seven', 'Other', 1, 'like'),
+      service(6, 'Pack six', 'Dislike', 1),
+      service(5, 'Pack five', 'Likes', 1),
+      service(4, 'Pack four', 'Like', 1),
+      service(3, 'Unlike pack', 'Other', 1),
+      service(2, 'Likes pack', 'Other', 1),
+      service(1, 'Like pack', 'Other', 1),
+      service(0, 'Pack zero', 'Other', 1, 'nothing here'),
+    ];
+    expect(ids(searchServices(services, { query: 'LIKE' }))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('counts a word at its best place, and adds up the words', () => {
+    const services = [
+      service(1, 'Views', 'Other', 1, 'views'), // "views": whole word in the name (and in the description)
+      service(2, 'Viewsy', 'Views', 1), // only a start of a word in the name, a whole word in the category
+      service(3, 'Fast views', 'Other', 1), // both words in the name
+    ];
+    expect(ids(searchServices(services, { query: 'views' }))).toEqual([1, 3, 2]);
+    expect(ids(searchServices(services, { query: 'views fast' }))).toEqual([3]);
+    expect(ids(searchServices(services, { query: 'views other' }))).toEqual([1, 3]);
+  });
+
+  it('keeps the catalog order between equally good matches', () => {
+    const services = [service(3, 'Likes', 'A'), service(1, 'Likes', 'B'), service(2, 'Likes', 'C')];
+    expect(ids(searchServices(services, { query: 'likes' }))).toEqual([3, 1, 2]);
+  });
+
+  it('finds a service by its id among other words, or by the start of its id', () => {
+    expect(ids(searchServices(catalog, { query: '199825 favorite' }))).toEqual([199825]);
+    expect(ids(searchServices(catalog, { query: '1998' }))).toEqual([199825]);
+    // An id is a word like the others: every other word must be found too.
+    expect(searchServices(catalog, { query: '199825 tiktok' })).toEqual([]);
+    // An exact id beats a service that has the number in its name.
+    const services = [service(7, 'Pack 42', 'Other'), service(42, 'Pack', 'Other')];
+    expect(ids(searchServices(services, { query: '42' }))).toEqual([42, 7]);
+  });
+
+  it('reads words made of letters and digits in any script, ignoring punctuation', () => {
+    const services = [service(1, 'Лайки [Instagram]', 'Other'), service(2, 'Views 2x', 'Other')];
+    expect(ids(searchServices(services, { query: '  лайки!! ' }))).toEqual([1]);
+    expect(ids(searchServices(services, { query: '2x' }))).toEqual([2]);
+    expect(ids(searchServices(services, { query: '--' }))).toEqual([1, 2]);
+  });
+});
+
+describe('searchServices filters', () => {
+  it('treats a blank category as no filter and trims the category', () => {
+    expect(ids(searchServices(catalog, { category: '' }))).toEqual(ids(catalog));
+    expect(ids(searchServices(catalog, { category: '  youtube ' }))).toEqual([4]);
+  });
+
+  it('includes a service whose rate equals either bound', () => {
+    expect(ids(searchServices(catalog, { minRate: 0.012, maxRate: 0.012 }))).toEqual([3]);
+    expect(ids(searchServices(catalog, { minRate: 0 }))).toEqual([1, 2, 3, 5, 199825]);
+  });
+
+  it('refuses a rate bound that is negative or not a finite number, saying what is allowed', () => {
+    const refusal = (options: { minRate?: number; maxRate?: number }) => {
+      try {
+        searchServices(catalog, options);
+      } catch (error) {
+        return error;
+      }
+      return 'accepted';
+    };
+    expect(refusal({ maxRate: -0.5 })).toEqual(
+      new InvalidRequestError('maxRate must be a number of USD per unit, 0 or more (got -0.5)'),
+    );
+    expect(refusal({ minRate: Number.NaN })).toEqual(
+      new InvalidRequestError('minRate must be a number of USD per unit, 0 or more (got NaN)'),
+    );
+    expect(refusal({ maxRate: Number.POSITIVE_INFINITY })).toEqual(
+      new InvalidRequestError('maxRate must be a number of USD per unit, 0 or more (got Infinity)'),
+    );
+    expect(searchServices(catalog, { minRate: 0, maxRate: 0 })).toEqual([]);
+  });
+});
+
+describe('listCategories order', () => {
+  it('sorts categories by name whatever the catalog order', () => {
+    const services = [service(1, 'a', 'YouTube'), service(2, 'b', 'Steam'), service(3, 'c', 'YouTube')];
+    expect(listCategories([...services, service(4, 'd', 'Instagram')])).toEqual([
+      { category: 'Instagram', count: 1 },
+      { category: 'Steam', count: 1 },
+      { category: 'YouTube', count: 2 },
+    ]);
+    expect(listCategories([])).toEqual([]);
+  });
+});
+
+describe('paginate edges', () => {
+  const items = [1, 2, 3, 4, 5];
+  const refusal = (options: Parameters<typeof paginate>[1]) => {
+    try {
+      paginate(items, options);
+    } catch (error) {
+      return error;
+    }
+    return 'accepted';
+  };
+
+  it('refuses a limit that is not a whole number of at least 1', () => {
+    expect(refusal({ limit: 1.5 })).toEqual(
+      new InvalidRequestError('limit must be a whole number of at least 1 (got 1.5)'),
+    );
+    expect(refusal({ limit: -2 })).toEqual(
+      new InvalidRequestError('limit must be a whole number of at least 1 (got -2)'),
+    );
+    expect(paginate(items, { limit: 1 })).toEqual({ items: [1], nextCursor: '1', total: 5 });
+  });
+
+  it('starts from the first page with an empty cursor, and ends with an empty page at the end', () => {
+    expect(paginate(items, { limit: 2, cursor: '' })).toEqual({ items: [1, 2], nextCursor: '2', total: 5 });
+    expect(paginate(items, { limit: 2, cursor: '5' })).toEqual({ items: [], total: 5 });
+    expect(paginate(items, { limit: 5 })).toEqual({ items, total: 5 });
+  });
+
+  it("accepts only the digits it wrote, naming the caller's cursor field in the refusal", () => {
+    const message = (cursor: string) =>
+      `cursor ${cursor} is not valid here: pass the next_cursor of the previous page, or no cursor to start from the first page`;
+    for (const cursor of ['-1', '1e0', ' 2', '2 ', 'x2', '2x', '6', '1234567890123456']) {
+      expect(refusal({ limit: 2, cursor, nextCursorName: 'next_cursor' })).toEqual(
+        new InvalidRequestError(message(JSON.stringify(cursor))),
+      );
+    }
+    expect(refusal({ limit: 2, cursor: 'a'.repeat(60), nextCursorName: 'next_cursor' })).toEqual(
+      new InvalidRequestError(message(JSON.stringify('a'.repeat(40)))),
+    );
+    expect(paginate(items, { limit: 2, cursor: '003' })).toEqual({ items: [4, 5], total: 5 });
+    expect(paginate(items, { limit: 2, cursor: '0' })).toEqual({ items: [1, 2], nextCursor: '2', total: 5 });
+  });
+});
