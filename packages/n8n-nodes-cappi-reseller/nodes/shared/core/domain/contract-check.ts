@@ -95,40 +95,49 @@ const INT_RANGES: Record<string, [number, number]> = {
   int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
 };
 
+/** A schema with its reference followed: the contract's schemas refer to each other by name. */
+function resolve(schema: ContractSchema): ContractSchema {
+  return schema.$ref === undefined ? schema : resolve(CONTRACT_SCHEMAS[schema.$ref]);
+}
+
+/** The JSON types a schema allows, as a list; undefined when it allows any. */
+function typesOf(schema: ContractSchema): readonly string[] | undefined {
+  return typeof schema.type === 'string' ? [schema.type] : schema.type;
+}
+
 function compare(schema: ContractSchema, value: unknown, path: (string | number)[], out: ContractDifference[]): void {
-  if (schema.$ref !== undefined) {
-    compare(CONTRACT_SCHEMAS[schema.$ref], value, path, out);
-    return;
-  }
-  const types = schema.type === undefined ? undefined : typeof schema.type === 'string' ? [schema.type] : schema.type;
+  const resolved = resolve(schema);
+  const types = typesOf(resolved);
   if (types !== undefined && !types.some((type) => hasType(value, type))) {
     out.push({ kind: 'wrong_type', path, expected: describeTypes(types), got: jsonTypeOf(value) });
-    return;
+  } else if (typeof value === 'number') {
+    compareNumber(resolved, value, path, out);
+  } else if (Array.isArray(value)) {
+    const items = resolved.items;
+    if (items !== undefined) for (const [index, entry] of value.entries()) compare(items, entry, [...path, index], out);
+  } else if (isRecord(value)) {
+    compareObject(resolved, value, path, out);
   }
-  if (typeof value === 'number') {
-    if (schema.minimum !== undefined && value < schema.minimum) {
-      out.push({ kind: 'below_minimum', path, expected: `${schema.minimum} or more`, got: 'a smaller number' });
-    }
-    const range = schema.format === undefined ? undefined : INT_RANGES[schema.format];
-    if (range !== undefined && Number.isInteger(value) && (value < range[0] || value > range[1])) {
-      out.push({
-        kind: 'unsafe_integer',
-        path,
-        expected: `an integer a ${schema.format} holds exactly`,
-        got: 'an integer out of that range',
-      });
-    }
-    return;
+}
+
+function compareNumber(
+  schema: ContractSchema,
+  value: number,
+  path: (string | number)[],
+  out: ContractDifference[],
+): void {
+  if (value < (schema.minimum ?? Number.NEGATIVE_INFINITY)) {
+    out.push({ kind: 'below_minimum', path, expected: `${schema.minimum} or more`, got: 'a smaller number' });
   }
-  if (Array.isArray(value)) {
-    if (schema.items !== undefined) {
-      value.forEach((entry, index) => {
-        compare(schema.items as ContractSchema, entry, [...path, index], out);
-      });
-    }
-    return;
+  const range = schema.format === undefined ? undefined : INT_RANGES[schema.format];
+  if (range !== undefined && Number.isInteger(value) && (value < range[0] || value > range[1])) {
+    out.push({
+      kind: 'unsafe_integer',
+      path,
+      expected: `an integer an ${schema.format} holds exactly`,
+      got: 'an integer out of that range',
+    });
   }
-  if (isRecord(value)) compareObject(schema, value, path, out);
 }
 
 function compareObject(
@@ -139,7 +148,7 @@ function compareObject(
 ): void {
   const properties = schema.properties ?? {};
   for (const field of schema.required ?? []) {
-    if (!(field in value) || value[field] === undefined) {
+    if (value[field] === undefined) {
       const expected = properties[field];
       out.push({
         kind: 'missing',
@@ -150,6 +159,8 @@ function compareObject(
     }
   }
   for (const [field, fieldValue] of Object.entries(value)) {
+    // Undefined is absent, as in JSON: reported above when required, fine otherwise.
+    if (fieldValue === undefined) continue;
     const fieldSchema = properties[field];
     if (fieldSchema !== undefined) {
       compare(fieldSchema, fieldValue, [...path, field], out);
@@ -175,9 +186,9 @@ function hasType(value: unknown, type: string): boolean {
     case 'string':
       return typeof value === 'string';
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value);
+      return Number.isFinite(value);
     case 'integer':
-      return typeof value === 'number' && Number.isInteger(value);
+      return Number.isInteger(value);
     case 'array':
       return Array.isArray(value);
     case 'object':
@@ -202,9 +213,8 @@ function describeTypes(types: readonly string[]): string {
 }
 
 function describeSchema(schema: ContractSchema): string {
-  if (schema.$ref !== undefined) return describeSchema(CONTRACT_SCHEMAS[schema.$ref]);
-  if (schema.type === undefined) return 'a value';
-  return describeTypes(typeof schema.type === 'string' ? [schema.type] : schema.type);
+  const types = typesOf(resolve(schema));
+  return types === undefined ? 'a value' : describeTypes(types);
 }
 
 /** The JSON type of a value, in words; never the value itself. */
@@ -216,15 +226,13 @@ export function jsonTypeOf(value: unknown): string {
     if (!Number.isFinite(value)) return 'a number that is not finite';
     return Number.isInteger(value) ? 'an integer' : 'a number with decimals';
   }
-  if (typeof value === 'string') return 'a string';
-  if (typeof value === 'boolean') return 'a boolean';
   if (typeof value === 'object') return 'an object';
-  return `a ${typeof value}`;
+  return `a ${typeof value}`; // a string, a boolean (and a bigint, a function, a symbol: not JSON)
 }
 
 /**
  * The shape of a JSON value with no value in it: `{title: string, status: integer}`, `[12 x {service: integer, ...}]`,
- * `"a string"`. For recording how the API answers (in a report a user may share) without what it said.
+ * `string`. For recording how the API answers (in a report a user may share) without what it said.
  */
 export function describeShape(value: unknown, depth = 0): string {
   if (Array.isArray(value)) {

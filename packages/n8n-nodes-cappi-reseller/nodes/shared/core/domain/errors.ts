@@ -67,7 +67,10 @@ export class ResellerError extends Error {
   /** Whether trying the same request again later may succeed (never true for an order that may be placed). */
   readonly retryable: boolean;
 
-  /** Used by this package's subclasses; branch on the subclasses' `code`, do not construct this one. */
+  /**
+   * Used by this package's subclasses; branch on the subclasses' `code`, do not construct this one. A detail given
+   * as undefined is left out (the error has no such field), here and in every subclass.
+   */
   constructor(code: ErrorCode, message: string, details: CommonDetails & { retryable?: boolean } = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
@@ -81,10 +84,7 @@ export class ResellerError extends Error {
   /** Plain data for logs and tool results: name, message and the fields a caller can act on. */
   toJSON(): Record<string, unknown> {
     const json: Record<string, unknown> = { name: this.name, message: this.message };
-    for (const [field, value] of Object.entries(this)) {
-      if (value !== undefined && field !== 'name') json[field] = value;
-    }
-    return json;
+    return Object.assign(json, this);
   }
 }
 
@@ -296,13 +296,9 @@ export function errorFromHttp(status: number, body: unknown, context: HttpErrorC
     return new AuthenticationError(`the API key was rejected (HTTP ${status}): check CAPPI_API_KEY${apiSaid}`, common);
   }
   if (status === 400 || status === 422) {
-    const field = firstKnownField(problem);
     return new InvalidRequestError(
       `the API rejected the ${operation} request (HTTP ${status})${said === '' ? '' : `: ${said}`}`,
-      {
-        ...common,
-        ...(field === undefined ? {} : { field }),
-      },
+      { ...common, field: firstKnownField(problem) },
     );
   }
   if (status === 404) {
@@ -319,13 +315,13 @@ export function errorFromHttp(status: number, body: unknown, context: HttpErrorC
       context.retryAfterMs === undefined ? '' : `; the API asked to wait ${formatWait(context.retryAfterMs)}`;
     return new RateLimitedError(`the API is rate limiting requests (HTTP 429)${wait}: slow down and try again later`, {
       ...common,
-      ...(context.retryAfterMs === undefined ? {} : { retryAfterMs: context.retryAfterMs }),
+      retryAfterMs: context.retryAfterMs,
     });
   }
   if (status === 408 || status >= 500) {
     return new ServerError(`the API failed to handle ${operation} (HTTP ${status})${apiSaid}; try again later`, {
       ...common,
-      ...(context.retryAfterMs === undefined ? {} : { retryAfterMs: context.retryAfterMs }),
+      retryAfterMs: context.retryAfterMs,
     });
   }
   return new InvalidResponseError(
@@ -365,13 +361,12 @@ export function errorFromRefusal(result: RegisterOrderResult, context: RefusalCo
     return new InsufficientFundsError(`${message}; nothing was placed. Top up the balance or order less`, {
       operation,
       ...answer,
-      ...(context.balance === undefined ? {} : { balance: context.balance }),
-      ...(context.cost === undefined ? {} : { cost: context.cost }),
+      balance: context.balance,
+      cost: context.cost,
       currency,
     });
   }
   const field = said === undefined ? undefined : guessField(said);
-  const serviceId = context.order?.serviceId;
   const limits = field === 'quantity' ? { min: context.min, max: context.max } : {};
   const allowed =
     limits.min !== undefined && limits.max !== undefined ? ` (allowed: ${limits.min} to ${limits.max})` : '';
@@ -380,10 +375,10 @@ export function errorFromRefusal(result: RegisterOrderResult, context: RefusalCo
     {
       operation,
       ...answer,
-      ...(field === undefined ? {} : { field }),
-      ...(serviceId === undefined ? {} : { serviceId }),
-      ...(limits.min === undefined ? {} : { min: limits.min }),
-      ...(limits.max === undefined ? {} : { max: limits.max }),
+      field,
+      serviceId: context.order?.serviceId,
+      min: limits.min,
+      max: limits.max,
     },
   );
 }
@@ -404,14 +399,10 @@ export function requestIdOf(headers: Readonly<Record<string, string>> | undefine
   return typeof traceId === 'string' && traceId.trim() !== '' ? traceId.trim() : undefined;
 }
 
-/** The status, request id and headers to copy onto an error, leaving out what is unknown. */
+/** The status, request id and headers to copy onto an error (its constructor leaves out what is undefined). */
 function answerDetails(answer: AnswerDetails, body: unknown): AnswerDetails {
   const requestId = answer.requestId ?? requestIdOf(answer.headers, body);
-  return {
-    ...(answer.status === undefined ? {} : { status: answer.status }),
-    ...(requestId === undefined ? {} : { requestId }),
-    ...(answer.headers === undefined ? {} : { headers: answer.headers }),
-  };
+  return { status: answer.status, requestId, headers: answer.headers };
 }
 
 function formatMoney(amount: number, currency: string): string {
@@ -423,7 +414,7 @@ function formatWait(ms: number): string {
 }
 
 function asProblem(body: unknown): ProblemDetails | undefined {
-  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as ProblemDetails) : undefined;
+  return typeof body === 'object' && body !== null ? (body as ProblemDetails) : undefined;
 }
 
 /** A short human summary of a problem body: its detail or title, then its validation errors. */
@@ -505,7 +496,7 @@ export function withRefusalFacts(error: AnyResellerError, facts: RefusalFacts): 
     return new InvalidRequestError(`${error.message} (allowed: ${facts.min} to ${facts.max})`, {
       ...answer,
       field: 'quantity',
-      ...(error.serviceId === undefined ? {} : { serviceId: error.serviceId }),
+      serviceId: error.serviceId,
       min: facts.min,
       max: facts.max,
     });

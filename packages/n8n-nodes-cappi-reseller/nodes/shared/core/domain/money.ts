@@ -24,17 +24,16 @@ export function formatUsd(amount: number): string {
   return `${roundMoney(amount).toFixed(2)} USD`;
 }
 
-/** The exact decimal that JavaScript prints for `value` (its shortest round-trip form). */
+/** The exact decimal that JavaScript prints for `value` (its shortest round-trip form: "-1.25", "5e-7", "1.5e+21"). */
 function toDecimal(value: number): Decimal {
-  const match = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(value));
-  const [, sign = '', whole = '0', fraction = '', exponentText = '0'] = match ?? [];
-  let digits = BigInt(`${sign}${whole}${fraction}`);
-  let scale = fraction.length - Number(exponentText);
-  if (scale < 0) {
-    digits *= 10n ** BigInt(-scale);
-    scale = 0;
-  }
-  return { digits, scale };
+  const text = String(value);
+  const exponentAt = text.indexOf('e');
+  const mantissa = exponentAt === -1 ? text : text.slice(0, exponentAt);
+  const exponent = exponentAt === -1 ? 0 : Number(text.slice(exponentAt + 1));
+  const pointAt = mantissa.indexOf('.');
+  const fractionDigits = pointAt === -1 ? 0 : mantissa.length - pointAt - 1;
+  // A negative scale (1.5e+21) is a whole number: roundToCents multiplies it out.
+  return { digits: BigInt(mantissa.replace('.', '')), scale: fractionDigits - exponent };
 }
 
 function roundToCents({ digits, scale }: Decimal): number {

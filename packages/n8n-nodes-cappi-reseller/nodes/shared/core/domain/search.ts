@@ -16,17 +16,18 @@ export function searchServices(services: readonly Service[], options: SearchServ
   const wantedCategory = category?.trim().toLowerCase();
   const words = wordsOf(options.query ?? '');
 
-  const scored: { service: Service; score: number; index: number }[] = [];
-  services.forEach((service, index) => {
+  const scored: { service: Service; score: number }[] = [];
+  services.forEach((service) => {
     if (wantedCategory !== undefined && wantedCategory !== '' && service.category.toLowerCase() !== wantedCategory) {
       return;
     }
     if (minRate !== undefined && (service.rate === undefined || service.rate < minRate)) return;
     if (maxRate !== undefined && (service.rate === undefined || service.rate > maxRate)) return;
     const score = words.length === 0 ? 0 : scoreOf(service, words);
-    if (score > 0 || words.length === 0) scored.push({ service, score, index });
+    if (score > 0 || words.length === 0) scored.push({ service, score });
   });
-  scored.sort((a, b) => b.score - a.score || a.index - b.index);
+  // Array.prototype.sort is stable: equally good matches keep the catalog order.
+  scored.sort((a, b) => b.score - a.score);
   return scored.map((entry) => entry.service);
 }
 
@@ -34,9 +35,10 @@ export function searchServices(services: readonly Service[], options: SearchServ
 export function listCategories(services: readonly Service[]): CategoryCount[] {
   const counts = new Map<string, number>();
   for (const service of services) counts.set(service.category, (counts.get(service.category) ?? 0) + 1);
+  // The names are a Map's keys, so no two are equal: a name not before the other is after it.
   return [...counts]
     .map(([category, count]) => ({ category, count }))
-    .sort((a, b) => (a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
+    .sort((a, b) => (a.category < b.category ? -1 : 1));
 }
 
 /**

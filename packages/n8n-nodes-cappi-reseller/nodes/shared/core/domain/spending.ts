@@ -99,7 +99,8 @@ export function countedCents(row: LedgerRow): number {
 }
 
 function wholeCents(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+  // Number.isSafeInteger is false for anything that is not a number.
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
 /**
