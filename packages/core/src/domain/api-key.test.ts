@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { API_KEY_MAX_LENGTH, apiKeyProblem } from './api-key.js';
+import { API_KEY_MAX_LENGTH, API_KEY_SHAPE, apiKeyProblem } from './api-key.js';
 
 describe('apiKeyProblem', () => {
   it.each([
@@ -35,5 +35,11 @@ describe('apiKeyProblem', () => {
     expect(apiKeyProblem(`${'a1'.repeat(API_KEY_MAX_LENGTH / 2)}b`)).toBe('the API key is too long (257 characters)');
     expect(apiKeyProblem('key"0123456789abcdef')).toBe('the API key holds a character no API key has');
     expect(apiKeyProblem('structuredContent')).toBe('the API key has no digit, like a word');
+  });
+
+  it('says what is allowed in one sentence, the rules apiKeyProblem applies', () => {
+    expect(API_KEY_SHAPE).toBe(
+      '16 to 256 characters: letters, digits and - _ . ~ + / =, with at least one digit when shorter than 32',
+    );
   });
 });
