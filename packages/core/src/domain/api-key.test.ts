@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { API_KEY_MAX_LENGTH, apiKeyProblem } from './api-key.js';
+import { API_KEY_MAX_LENGTH, API_KEY_SHAPE, apiKeyProblem } from './api-key.js';
 
 describe('apiKeyProblem', () => {
   it.each([
@@ -8,6 +8,8 @@ describe('apiKeyProblem', () => {
     ['a test key', 'canary-7Hq2xZ9pL4mW8vR3nK6tY1sB'],
     ['base64', 'AbCdEfGh12345678+/=='],
     ['32 letters', 'abcdefghijklmnopqrstuvwxyzABCDEF'],
+    ['the shortest: 16 characters', 'abc-0123456789xy'],
+    ['the longest: 256 characters', 'a1'.repeat(API_KEY_MAX_LENGTH / 2)],
   ])('accepts %s', (_name, key) => {
     expect(apiKeyProblem(key)).toBeUndefined();
   });
@@ -25,5 +27,19 @@ describe('apiKeyProblem', () => {
     const problem = apiKeyProblem(key) ?? '';
     expect(problem).toContain(reason);
     expect(problem).not.toContain(key);
+  });
+
+  it('says how long a key of the wrong length is, and what is allowed in the rest', () => {
+    expect(apiKeyProblem('type')).toBe('the API key is too short (4 characters)');
+    expect(apiKeyProblem('abc-0123456789x')).toBe('the API key is too short (15 characters)');
+    expect(apiKeyProblem(`${'a1'.repeat(API_KEY_MAX_LENGTH / 2)}b`)).toBe('the API key is too long (257 characters)');
+    expect(apiKeyProblem('key"0123456789abcdef')).toBe('the API key holds a character no API key has');
+    expect(apiKeyProblem('structuredContent')).toBe('the API key has no digit, like a word');
+  });
+
+  it('says what is allowed in one sentence, the rules apiKeyProblem applies', () => {
+    expect(API_KEY_SHAPE).toBe(
+      '16 to 256 characters: letters, digits and - _ . ~ + / =, with at least one digit when shorter than 32',
+    );
   });
 });

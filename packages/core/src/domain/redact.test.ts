@@ -67,6 +67,55 @@ describe('redact', () => {
   it('leaves text without the secret alone and ignores secrets too short to be keys', () => {
     expect(redact('nothing to hide', ['secret-key'])).toBe('nothing to hide');
     expect(redact('a b c', ['a'])).toBe('a b c');
+    expect(redact('abc abcd', ['abc'])).toBe('abc abcd');
+  });
+
+  it('redacts a secret of exactly MIN_SECRET_LENGTH characters', () => {
+    expect(MIN_SECRET_LENGTH).toBe(4);
+    expect(redact('abc abcd abcde', ['abcd'])).toBe('abc *** ***e');
+  });
+
+  it('skips what is not a string among the secrets (a caller in plain JavaScript), and still redacts the rest', () => {
+    const secrets = [undefined, null, 12345, 'real-key-1'] as unknown as string[];
+    expect(redact('12345 real-key-1 undefined null', secrets)).toBe('12345 *** undefined null');
+  });
+
+  it('replaces a longer secret whole, even when a shorter one is its start (given in either order)', () => {
+    for (const secrets of [
+      ['abcd', 'abcdefgh'],
+      ['abcdefgh', 'abcd'],
+    ]) {
+      expect(redact('key abcdefgh, prefix abcd', secrets), secrets.join()).toBe('key ***, prefix ***');
+    }
+  });
+
+  it("finds a key holding ! ' ( ) ~ in form encoding, which escapes them (URLSearchParams)", () => {
+    for (const secret of ['key~0123~abcd', "key!0123'abcd", 'key(0123)abcd']) {
+      const query = new URLSearchParams({ key: secret }).toString();
+      expect(query).not.toContain(encodeURIComponent(secret));
+      expect(redact(`GET /Balance?${query} failed`, [secret]), secret).toBe('GET /Balance?key=*** failed');
+    }
+  });
+
+  it('finds a non-ASCII key in a URL built by the URL parser, which leaves / and + as they are', () => {
+    const secret = 'schlüssel/0123+abc';
+    const url = new URL(`http://h/Balance?key=${secret}`).href;
+    expect(url).toBe('http://h/Balance?key=schl%C3%BCssel/0123+abc');
+    expect(redact(`GET ${url} failed`, [secret])).toBe('GET http://h/Balance?key=*** failed');
+  });
+
+  it('finds a key holding a control character in a URL built by the URL parser, written with two hex digits (%01)', () => {
+    // With a / beside it (left as is by the parser, escaped by encodeURIComponent): no other encoding matches.
+    const secret = 'key/\u0001/0123abcd';
+    const url = new URL(`http://h/Balance?key=${secret}`).href;
+    expect(url).toBe('http://h/Balance?key=key/%01/0123abcd');
+    expect(redact(`GET ${url} failed`, [secret])).toBe('GET http://h/Balance?key=*** failed');
+  });
+
+  it('redacts a key holding a lone surrogate (which encodeURIComponent refuses) as it is', () => {
+    const secret = 'key\ud8000123abcd';
+    expect(() => encodeURIComponent(secret)).toThrow(URIError);
+    expect(redact(`x ${secret} y`, [secret])).toBe('x *** y');
   });
 });
 
