@@ -136,12 +136,8 @@ function classifyAnswer(
 ): OrderOutcome {
   const { status, headers } = answer;
   const body = answer.bodyUnreadable === true ? undefined : answer.body;
-  const requestId = requestIdOf(headers, body);
-  const said = {
-    status,
-    ...(requestId === undefined ? {} : { requestId }),
-    ...(headers === undefined ? {} : { headers }),
-  };
+  // What the answer said about itself, for the error; an error leaves out what is undefined.
+  const said: AnswerDetails = { status, requestId: requestIdOf(headers, body), headers };
   if (status >= 500) {
     // An ASP.NET service can fail after it committed the order (a 500 from a later step, a 503 from a restart
     // mid-request), and a gateway's 502/504 only says the service behind it did not answer in time.
@@ -155,11 +151,7 @@ function classifyAnswer(
     // The service itself said no (4xx), or pointed elsewhere (3xx, never followed): it did not take the order.
     return {
       kind: 'refused',
-      error: errorFromHttp(status, body, {
-        operation: 'RegisterOrder',
-        ...said,
-        ...(answer.retryAfterMs === undefined ? {} : { retryAfterMs: answer.retryAfterMs }),
-      }),
+      error: errorFromHttp(status, body, { operation: 'RegisterOrder', ...said, retryAfterMs: answer.retryAfterMs }),
     };
   }
   if (answer.bodyUnreadable === true) return unknown('the request was sent but the answer could not be read', said);
@@ -172,7 +164,8 @@ function classifyAnswer(
   if (result.success !== true) {
     return { kind: 'refused', error: errorFromRefusal(result, { order: context.order, ...said }) };
   }
-  if (typeof result.orderId !== 'number' || !Number.isSafeInteger(result.orderId) || result.orderId < 1) {
+  // parseRegisterOrderResult refused an order id that is not a safe integer: what is left to refuse is none, or < 1.
+  if (typeof result.orderId !== 'number' || result.orderId < 1) {
     return unknown('the API said the order succeeded but gave no usable order id', said);
   }
   return { kind: 'placed', orderId: result.orderId };
