@@ -268,7 +268,10 @@ function catalogFacts(services: readonly unknown[], quote: Quoter): ApiCheckFind
     );
   }
   const ids = new Map<unknown, number>();
-  for (const entry of entries) ids.set(entry.service, (ids.get(entry.service) ?? 0) + 1);
+  // An entry without an id has no id to repeat: its missing `service` is a contract finding of its own.
+  for (const entry of entries) {
+    if (entry.service !== undefined) ids.set(entry.service, (ids.get(entry.service) ?? 0) + 1);
+  }
   const repeated = [...ids].filter(([, count]) => count > 1);
   if (repeated.length > 0) {
     findings.push(
