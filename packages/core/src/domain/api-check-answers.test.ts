@@ -289,6 +289,9 @@ describe('errorStatusFinding', () => {
         'the toolkit goes by the status: it reports a server error and retries reads; the check could not see a real answer: run it again later, and if it stays, tell the vendor',
       handled: false,
     });
+    expect(finding(500, '<html>down</html>', 'text/html').meaning).toBe(
+      'the toolkit goes by the status: it reports a server error and retries reads; the check could not see a real answer: run it again later, and if it stays, tell the vendor',
+    );
     expect(finding(418, '<html>tea</html>', '')).toMatchObject({
       id: 'balance.html_page',
       observed:

@@ -244,6 +244,16 @@ describe('servicesFindings: the catalog against the contract', () => {
     expect(balance({ amount: 1.5, currency: 'USD' }).map((finding) => finding.id)).toEqual(['balance.renamed.balance']);
   });
 
+  it('not a rename when only some of the types of the unknown field fit', () => {
+    const { min: _, ...noMin } = service(1);
+    const ids = services([
+      { ...noMin, minimum: 2 },
+      { ...noMin, service: 2, minimum: 'two' },
+    ]).map((finding) => finding.id);
+    expect(ids).toContain('services.missing.min');
+    expect(ids).toContain('services.unknown_field.minimum');
+  });
+
   it('one unknown field stands in for one missing field only', () => {
     const { min: _, max: __, ...noRange } = service(1);
     const findings = services([{ ...noRange, limit: 5 }]).map((finding) => finding.id);

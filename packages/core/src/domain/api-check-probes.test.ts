@@ -301,6 +301,7 @@ describe('transportFindings', () => {
       handled: false,
     });
     expect(https('http://api.example.com')).toEqual([plain('plain HTTP to api.example.com, not HTTPS')]);
+    expect(https('http://mylocalhost')).toEqual([plain('plain HTTP to mylocalhost, not HTTPS')]);
     expect(https('http://localhost.example.com')).toEqual([plain('plain HTTP to localhost.example.com, not HTTPS')]);
     expect(https('http://1127.0.0.1x')).toEqual([plain('plain HTTP to 1127.0.0.1x, not HTTPS')]);
     expect(https('not a url')).toEqual([plain('plain HTTP to the base URL, not HTTPS')]);

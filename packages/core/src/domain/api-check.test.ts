@@ -281,11 +281,17 @@ describe('analyzeApiCheck: the report', () => {
   });
 
   it('the probes: four GETs, none of them RegisterOrder, the wrong key on Balance only', () => {
-    expect(API_CHECK_PROBES.map((probe) => [probe.name, probe.path, probe.key, probe.query])).toEqual([
-      ['balance', '/Balance', 'account', {}],
-      ['services', '/ServicesList', 'account', {}],
-      ['unknownOrder', '/OrderStatus', 'account', { orderId: '2147483647' }],
-      ['wrongKey', '/Balance', 'wrong', {}],
+    expect(API_CHECK_PROBES.map((probe) => [probe.name, probe.operation, probe.path, probe.key, probe.query])).toEqual([
+      ['balance', 'Balance', '/Balance', 'account', {}],
+      ['services', 'ServicesList', '/ServicesList', 'account', {}],
+      ['unknownOrder', 'OrderStatus', '/OrderStatus', 'account', { orderId: '2147483647' }],
+      ['wrongKey', 'Balance', '/Balance', 'wrong', {}],
+    ]);
+    expect(API_CHECK_PROBES.map((probe) => probe.subject)).toEqual([
+      'Balance',
+      'ServicesList',
+      'OrderStatus of an order that cannot exist (2147483647)',
+      'Wrong key',
     ]);
     expect(WRONG_API_KEY).toBe('cappi-reseller-api-check-deliberately-wrong-key');
   });
