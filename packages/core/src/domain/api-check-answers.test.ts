@@ -143,6 +143,8 @@ describe('quoter', () => {
       'https://cappiservices.com/Login',
     );
     expect(quote.url(`https://api.example.com/${SECRET}/x`)).toBe('https://api.example.com/***/x');
+    expect(quote.url('https://api.example.com/api//')).toBe('https://api.example.com/api');
+    expect(quote.url('https://api.example.com/')).toBe('https://api.example.com');
   });
   it('cuts what is not a URL at its query or fragment', () => {
     expect(quote.url(`not a url?key=${SECRET}`)).toBe('not a url');
