@@ -254,6 +254,17 @@ describe('servicesFindings: the catalog against the contract', () => {
     expect(ids).toContain('services.unknown_field.minimum');
   });
 
+  it('only an unknown field stands in for a missing one, and only a missing one is renamed', () => {
+    const { name: _, ...noName } = service(1);
+    const ids = services([{ ...noName, min: '1' }]).map((finding) => finding.id);
+    expect(ids).toContain('services.missing.name');
+    expect(ids).toContain('services.wrong_type.min');
+    expect(balance({ balance: '1', currency: 'USD', amount: 1 }).map((finding) => finding.id)).toEqual([
+      'balance.wrong_type.balance',
+      'balance.unknown_field.amount',
+    ]);
+  });
+
   it('one unknown field stands in for one missing field only', () => {
     const { min: _, max: __, ...noRange } = service(1);
     const findings = services([{ ...noRange, limit: 5 }]).map((finding) => finding.id);

@@ -28,8 +28,7 @@ export function balanceFindings(probe: ApiCheckProbe, json: unknown, quote: Quot
     const message = errorMessageIn(json);
     if (message !== undefined) return [errorAs200Finding(probe, message, quote, 'a balance')];
   }
-  const findings = differenceFindings(probe, 'Balance', differences, {
-    reportMatch: false,
+  const findings = differenceFindings(probe, differences, {
     where: '',
     meaning: 'the toolkit cannot read the balance: it reports "unexpected body" for every Balance call',
   });
@@ -93,17 +92,15 @@ function groupDifferences(differences: readonly ContractDifference[]): Differenc
 }
 
 interface DifferenceWording {
-  /** Whether to add a match when nothing differs (false when the caller says it better). */
-  reportMatch?: boolean;
   /** How many entries there are and how one is named, for a list: " in 12 of 2400 services (first: service 7)". */
   where: string | ((group: DifferenceGroup) => string);
   /** What a breaking difference means for the toolkit. */
   meaning: string;
 }
 
+/** One finding per kind of difference and field (none when the answer conforms: each caller says the match its way). */
 function differenceFindings(
   probe: ApiCheckProbe,
-  schemaName: string,
   differences: readonly ContractDifference[],
   wording: DifferenceWording,
   inList = false,
@@ -143,8 +140,9 @@ function differenceFindings(
       );
       continue;
     }
+    // Only a missing field has a partner here: an unknown field with one was skipped above.
     const observed =
-      group.kind === 'missing' && partner !== undefined
+      partner !== undefined
         ? `${field} is missing${where(group)} and \`${partner.field}\` (${[...partner.got].join(' or ')}), a field the contract does not know, is there instead: it looks renamed; the contract requires ${field} (${group.expected})`
         : group.kind === 'missing'
           ? `${field} is missing${where(group)}; the contract requires it (${group.expected})`
@@ -155,17 +153,6 @@ function differenceFindings(
               : `${field} is ${got}${where(group)}; the contract says ${group.expected}`;
     const id = `${probe.name}.${partner !== undefined ? 'renamed' : group.kind}.${group.field || 'entry'}`;
     findings.push(finding(id, checked, observed, wording.meaning, UNHANDLED));
-  }
-  if (findings.length === 0 && wording.reportMatch !== false) {
-    findings.push(
-      finding(
-        `${probe.name}.contract`,
-        checked,
-        `every field matches the contract's ${schemaName} schema (names, types, nullability)`,
-        'as the contract says',
-        MATCHED,
-      ),
-    );
   }
   return findings;
 }
@@ -203,10 +190,19 @@ export function servicesFindings(probe: ApiCheckProbe, json: unknown, quote: Quo
   );
   const where = (group: DifferenceGroup) =>
     ` in ${group.entries.length} of ${services.length} services (first: ${nameEntry(services, group.entries[0] ?? 0)})`;
-  return [
-    ...differenceFindings(probe, 'Service', differences, { where, meaning: CATALOG_MEANING }, true),
-    ...catalogFacts(services, quote),
-  ];
+  const contract = differenceFindings(probe, differences, { where, meaning: CATALOG_MEANING }, true);
+  if (contract.length === 0) {
+    contract.push(
+      finding(
+        'services.contract',
+        'ServicesList, every service',
+        "every field matches the contract's Service schema (names, types, nullability)",
+        'as the contract says',
+        MATCHED,
+      ),
+    );
+  }
+  return [...contract, ...catalogFacts(services, quote)];
 }
 
 function nameEntry(services: readonly unknown[], index: number): string {

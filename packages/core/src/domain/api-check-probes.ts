@@ -189,7 +189,7 @@ export function transportFindings(
   try {
     url = new URL(context.baseUrl);
   } catch {
-    url = undefined;
+    // Not a URL: no host, and not HTTPS.
   }
   const host = url?.hostname ?? '';
   if (url?.protocol === 'https:') {
