@@ -102,9 +102,12 @@ const SETUP_PROBLEMS = new Set([
   'not_run',
 ]);
 
-/** Whether a finding means the check could not see the API at all (rather than seeing it differ). */
+/**
+ * Whether a finding means the check could not see the API at all (rather than seeing it differ). A handled finding
+ * never is: an unknown order's 404 (`unknownOrder.not_found`) is the API answering as the toolkit expects.
+ */
 export function isSetupProblem(finding: ApiCheckFinding): boolean {
-  return SETUP_PROBLEMS.has(finding.id.split('.')[1] ?? '');
+  return !finding.handled && SETUP_PROBLEMS.has(finding.id.split('.')[1] ?? '');
 }
 
 function requestSummary(probe: ApiCheckProbe, observation: ApiCheckObservation): ApiCheckRequest {
