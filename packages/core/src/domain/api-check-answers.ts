@@ -23,13 +23,11 @@ export function readBody(answer: Answer): Body {
   const text = answer.body.trim();
   let json: unknown;
   let isJson = false;
-  if (text !== '') {
-    try {
-      json = JSON.parse(text);
-      isJson = true;
-    } catch {
-      isJson = false;
-    }
+  try {
+    json = JSON.parse(text);
+    isJson = true;
+  } catch {
+    // Not JSON (an empty body included: JSON.parse refuses it).
   }
   const isHtml = !isJson && (mediaType === 'text/html' || /^<(!doctype|html|head|body)\b/i.test(text));
   return { mediaType, isJson, json, isHtml, isEmpty: text === '' };

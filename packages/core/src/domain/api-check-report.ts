@@ -23,7 +23,7 @@ export function renderApiCheckText(report: ApiCheckReport): string {
   const lines = [API_CHECK_HEADLINE, '', `API:      ${report.baseUrl}`, `Checked:  ${report.checkedAt}`];
   if (report.toolkit !== undefined) lines.push(`Toolkit:  ${report.toolkit}`);
   lines.push('', 'Requests');
-  const width = Math.max(...report.requests.map((request) => request.request.length), 0);
+  const width = Math.max(...report.requests.map((request) => request.request.length));
   for (const request of report.requests) {
     const answer =
       request.status === undefined

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
+  API_CHECK_PROBES,
   type ApiCheckContext,
+  type ApiCheckFinding,
   type ApiCheckObservation,
   type ApiCheckProbeName,
   type ApiCheckReport,
   analyzeApiCheck,
   isSetupProblem,
   UNKNOWN_ORDER_ID,
+  verdictOf,
+  WRONG_API_KEY,
 } from './api-check.js';
 import { renderApiCheckJson, renderApiCheckText, summarizeApiCheck } from './api-check-report.js';
 
@@ -214,5 +218,147 @@ describe('summarizeApiCheck', () => {
     expect(summarizeApiCheck(report)).toBe(
       'The API differs from the contract in 1 way, all handled by the toolkit.\n- Wrong key: refused with HTTP 403, an empty body (text/plain)',
     );
+  });
+});
+
+describe('analyzeApiCheck: the report', () => {
+  it('names the check, its format, the toolkit when known, the base URL without query, the requests in order', () => {
+    const report = analyzeApiCheck(observations(), {
+      ...context,
+      baseUrl: `https://cappiservices.com/api/Reseller/?key=${SECRET}`,
+      toolkit: '@cappi-reseller/mcp-server 1.2.0',
+    });
+    expect(report).toMatchObject({
+      report: 'cappi-reseller API check',
+      formatVersion: 1,
+      sentRegisterOrder: false,
+      toolkit: '@cappi-reseller/mcp-server 1.2.0',
+      checkedAt: '2026-12-01T10:00:00.000Z',
+      baseUrl: 'https://cappiservices.com/api/Reseller',
+      passed: true,
+      verdict: 'the API behaves as the contract says',
+    });
+    expect(report.requests.map((request) => request.request)).toEqual([
+      'GET /Balance',
+      'GET /ServicesList',
+      'GET /OrderStatus?orderId=2147483647',
+      'GET /Balance, wrong key',
+    ]);
+    expect(report.findings.map((finding) => finding.id)).toEqual([
+      'transport.https',
+      'transport.redirects',
+      'balance.contract',
+      'services.contract',
+      'services.size',
+      'services.rates',
+      'services.min_max',
+      'unknownOrder.not_found',
+      'wrongKey.refused',
+      'latency.ok',
+    ]);
+    expect('toolkit' in analyzeApiCheck(observations(), context)).toBe(false);
+  });
+
+  it('a request with no answer says why; an answer without a content type has none', () => {
+    const report = analyzeApiCheck(
+      observations(
+        { probe: 'balance', kind: 'no_answer', reason: 'timeout', detail: 'timed out', durationMs: 10_000.4 },
+        { probe: 'services', kind: 'answer', status: 200, body: '[]', durationMs: 7.6 },
+      ),
+      context,
+    );
+    expect(report.requests.slice(0, 2)).toEqual([
+      { probe: 'balance', request: 'GET /Balance', durationMs: 10_000, failure: 'timeout' },
+      {
+        probe: 'services',
+        request: 'GET /ServicesList',
+        status: 200,
+        shape: 'no content type [] (an empty list)',
+        durationMs: 8,
+      },
+    ]);
+    expect(report.passed).toBe(false);
+  });
+
+  it('the probes: four GETs, none of them RegisterOrder, the wrong key on Balance only', () => {
+    expect(API_CHECK_PROBES.map((probe) => [probe.name, probe.operation, probe.path, probe.key, probe.query])).toEqual([
+      ['balance', 'Balance', '/Balance', 'account', {}],
+      ['services', 'ServicesList', '/ServicesList', 'account', {}],
+      ['unknownOrder', 'OrderStatus', '/OrderStatus', 'account', { orderId: '2147483647' }],
+      ['wrongKey', 'Balance', '/Balance', 'wrong', {}],
+    ]);
+    expect(API_CHECK_PROBES.map((probe) => probe.subject)).toEqual([
+      'Balance',
+      'ServicesList',
+      'OrderStatus of an order that cannot exist (2147483647)',
+      'Wrong key',
+    ]);
+    expect(WRONG_API_KEY).toBe('cappi-reseller-api-check-deliberately-wrong-key');
+  });
+});
+
+const finding = (id: string, handled: boolean, result: 'matched' | 'differed' = 'differed'): ApiCheckFinding => ({
+  id,
+  checked: `checked ${id}`,
+  result,
+  observed: `observed ${id}`,
+  meaning: `meaning ${id}`,
+  handled,
+});
+
+describe('verdictOf', () => {
+  it('everything matched', () => {
+    expect(verdictOf([finding('a.contract', true, 'matched')])).toBe('the API behaves as the contract says');
+    expect(verdictOf([])).toBe('the API behaves as the contract says');
+  });
+
+  it('differences the toolkit handles, counted', () => {
+    expect(verdictOf([finding('a.x', true), finding('b.y', true, 'matched')])).toBe(
+      'the API differs from the contract in 1 way, all handled by the toolkit',
+    );
+    expect(verdictOf([finding('a.x', true), finding('b.y', true)])).toBe(
+      'the API differs from the contract in 2 ways, all handled by the toolkit',
+    );
+  });
+
+  it('the first problem, whether the API could be checked at all, and how many more', () => {
+    expect(verdictOf([finding('a.x', true), finding('services.wrong_type', false)])).toBe(
+      'the API differs from what the toolkit expects in a way it cannot handle: checked services.wrong_type: observed services.wrong_type',
+    );
+    expect(verdictOf([finding('balance.key_refused', false), finding('services.wrong_type', false)])).toBe(
+      'the API could not be checked: checked balance.key_refused: observed balance.key_refused (and 1 more problem)',
+    );
+    expect(
+      verdictOf([
+        finding('balance.timeout', false),
+        finding('b.x', false),
+        finding('c.y', true),
+        finding('d.z', false),
+      ]),
+    ).toBe('the API could not be checked: checked balance.timeout: observed balance.timeout (and 2 more problems)');
+  });
+});
+
+describe('isSetupProblem', () => {
+  it('the failures that say nothing about the API shape, when not handled', () => {
+    for (const kind of [
+      'key_refused',
+      'not_found',
+      'unreachable',
+      'timeout',
+      'rate_limited',
+      'server_error',
+      'aborted',
+      'not_run',
+    ]) {
+      expect(isSetupProblem(finding(`balance.${kind}`, false)), kind).toBe(true);
+      expect(isSetupProblem(finding(`balance.${kind}`, true)), kind).toBe(false);
+    }
+  });
+
+  it('not a difference of shape, and not an id without a kind', () => {
+    for (const id of ['balance.wrong_type.balance', 'services.redirect', 'transport.https', 'timeout', 'x.html_page']) {
+      expect(isSetupProblem(finding(id, false)), id).toBe(false);
+    }
   });
 });

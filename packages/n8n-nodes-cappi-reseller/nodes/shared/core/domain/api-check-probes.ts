@@ -77,7 +77,7 @@ function unknownOrderAnswer(probe: ApiCheckProbe, observation: Answer, body: Bod
     ];
   }
   if (status === 200) {
-    if (body.isJson && !compareWithContract('OrderStatus', body.json).some(breaksContract)) {
+    if (!compareWithContract('OrderStatus', body.json).some(breaksContract)) {
       return [
         finding(
           'unknownOrder.answered',
@@ -88,7 +88,7 @@ function unknownOrderAnswer(probe: ApiCheckProbe, observation: Answer, body: Bod
         ),
       ];
     }
-    const message = body.isJson ? errorMessageIn(body.json) : undefined;
+    const message = errorMessageIn(body.json);
     if (message !== undefined) return [errorAs200Finding(probe, message, quote, 'HTTP 404')];
     if (body.isHtml) return [htmlPageFinding(probe, observation, body)];
     return [
@@ -123,7 +123,7 @@ function wrongKeyAnswer(probe: ApiCheckProbe, observation: Answer, body: Body, q
   const what = describeBody(body);
   const { status } = observation;
   if (status === 401 || status === 403) {
-    const asContract = status === 401 && conformsToContract('Balance', status, body);
+    const asContract = conformsToContract('Balance', status, body);
     return [
       finding(
         'wrongKey.refused',
@@ -137,7 +137,7 @@ function wrongKeyAnswer(probe: ApiCheckProbe, observation: Answer, body: Body, q
     ];
   }
   if (status === 200) {
-    if (body.isJson && !compareWithContract('Balance', body.json).some(breaksContract)) {
+    if (!compareWithContract('Balance', body.json).some(breaksContract)) {
       return [
         finding(
           'wrongKey.accepted',
@@ -148,7 +148,7 @@ function wrongKeyAnswer(probe: ApiCheckProbe, observation: Answer, body: Body, q
         ),
       ];
     }
-    const message = body.isJson ? errorMessageIn(body.json) : undefined;
+    const message = errorMessageIn(body.json);
     if (message !== undefined) return [errorAs200Finding(probe, message, quote, 'HTTP 401')];
     if (body.isHtml) return [htmlPageFinding(probe, observation, body)];
     return [
@@ -174,8 +174,9 @@ function wrongKeyAnswer(probe: ApiCheckProbe, observation: Answer, body: Body, q
 }
 
 function conformsToContract(operation: 'Balance' | 'OrderStatus', status: number, body: Body): boolean {
-  const { listed, schema } = contractResponseSchema(operation, status, body.mediaType);
-  return listed && schema !== undefined && body.isJson && !compareWithSchema(schema, body.json).some(breaksContract);
+  // A status or media type the contract does not list has no schema; a body that is not JSON never conforms.
+  const { schema } = contractResponseSchema(operation, status, body.mediaType);
+  return schema !== undefined && !compareWithSchema(schema, body.json).some(breaksContract);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -190,7 +191,7 @@ export function transportFindings(
   try {
     url = new URL(context.baseUrl);
   } catch {
-    url = undefined;
+    // Not a URL: no host, and not HTTPS.
   }
   const host = url?.hostname ?? '';
   if (url?.protocol === 'https:') {
