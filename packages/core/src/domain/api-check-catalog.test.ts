@@ -188,7 +188,7 @@ describe('servicesFindings: the catalog against the contract', () => {
       '`min` is below its minimum in 1 of 2 services (first: service 1); the contract says 0 or more',
     );
     expect(findings['services.unsafe_integer.service']?.observed).toBe(
-      '`service` is an integer out of that range in 1 of 2 services (first: entry #2); the contract says an integer a int64 holds exactly',
+      '`service` is an integer out of that range in 1 of 2 services (first: entry #2); the contract says an integer an int64 holds exactly',
     );
   });
 

@@ -71,7 +71,7 @@ export class ResellerError extends Error {
    * Used by this package's subclasses; branch on the subclasses' `code`, do not construct this one. A detail given
    * as undefined is left out (the error has no such field), here and in every subclass.
    */
-  constructor(code: ErrorCode, message: string, details: CommonDetails & { retryable?: boolean } = {}) {
+  constructor(code: ErrorCode, message: string, details: CommonDetails & { retryable?: boolean | undefined } = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     this.retryable = details.retryable ?? false;
@@ -120,7 +120,14 @@ export class InsufficientFundsError extends ResellerError {
   declare readonly cost?: number;
   /** The currency of `balance` and `cost`. */
   declare readonly currency?: string;
-  constructor(message: string, details: CommonDetails & { balance?: number; cost?: number; currency?: string } = {}) {
+  constructor(
+    message: string,
+    details: CommonDetails & {
+      balance?: number | undefined;
+      cost?: number | undefined;
+      currency?: string | undefined;
+    } = {},
+  ) {
     super('insufficient_funds', message, details);
     if (details.balance !== undefined) this.balance = details.balance;
     if (details.cost !== undefined) this.cost = details.cost;
@@ -142,7 +149,12 @@ export class InvalidRequestError extends ResellerError {
   declare readonly max?: number;
   constructor(
     message: string,
-    details: CommonDetails & { field?: OrderField; serviceId?: number; min?: number; max?: number } = {},
+    details: CommonDetails & {
+      field?: OrderField | undefined;
+      serviceId?: number | undefined;
+      min?: number | undefined;
+      max?: number | undefined;
+    } = {},
   ) {
     super('invalid_request', message, details);
     if (details.field !== undefined) this.field = details.field;
@@ -158,7 +170,7 @@ export class NotFoundError extends ResellerError {
   declare readonly code: 'not_found';
   /** The order id that was not found (OrderStatus). */
   declare readonly orderId?: number;
-  constructor(message: string, details: CommonDetails & { orderId?: number } = {}) {
+  constructor(message: string, details: CommonDetails & { orderId?: number | undefined } = {}) {
     super('not_found', message, details);
     if (details.orderId !== undefined) this.orderId = details.orderId;
   }
@@ -170,7 +182,7 @@ export class RateLimitedError extends ResellerError {
   declare readonly code: 'rate_limited';
   /** How long the API asked to wait (its Retry-After), in ms. */
   declare readonly retryAfterMs?: number;
-  constructor(message: string, details: CommonDetails & { retryAfterMs?: number } = {}) {
+  constructor(message: string, details: CommonDetails & { retryAfterMs?: number | undefined } = {}) {
     super('rate_limited', message, { ...details, retryable: true });
     if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
   }
@@ -183,7 +195,7 @@ export class ServerError extends ResellerError {
   declare readonly status: number;
   /** How long the API asked to wait (a 503's Retry-After), in ms. */
   declare readonly retryAfterMs?: number;
-  constructor(message: string, details: CommonDetails & { status: number; retryAfterMs?: number }) {
+  constructor(message: string, details: CommonDetails & { status: number; retryAfterMs?: number | undefined }) {
     super('server', message, { ...details, retryable: true });
     if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
   }
@@ -214,7 +226,7 @@ export class TimeoutError extends ResellerError {
 export class InvalidResponseError extends ResellerError {
   override readonly name = 'InvalidResponseError' as const;
   declare readonly code: 'invalid_response';
-  constructor(message: string, details: CommonDetails & { retryable?: boolean } = {}) {
+  constructor(message: string, details: CommonDetails & { retryable?: boolean | undefined } = {}) {
     super('invalid_response', message, details);
   }
 }
@@ -276,9 +288,9 @@ export function unknownOutcomeMessage(order: OrderRequest, sentAt: string, what:
 export interface HttpErrorContext extends AnswerDetails {
   operation: OperationName;
   /** The Retry-After of the answer, already converted to ms. */
-  retryAfterMs?: number;
+  retryAfterMs?: number | undefined;
   /** The order id asked about (OrderStatus), for a 404. */
-  orderId?: number;
+  orderId?: number | undefined;
 }
 
 /**
