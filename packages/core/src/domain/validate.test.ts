@@ -157,3 +157,57 @@ describe("quantityProblem explains any quantity with the service's own limits", 
     expect(quantityProblem(500, limited)).toBeUndefined();
   });
 });
+
+describe('what a refusal says about the value it refused', () => {
+  it('an order that is not an object: says what it was', () => {
+    const object = 'an order must be an object with serviceId, link and quantity';
+    expect(thrown(() => validateOrderInput('x')).message).toBe(`${object} (got the text "x")`);
+    expect(thrown(() => validateOrderInput(null)).message).toBe(`${object} (got null)`);
+    expect(thrown(() => validateOrderInput([order])).message).toBe(`${object} (got a list)`);
+    expect(thrown(() => validateOrderInput(undefined)).message).toBe(`${object} (got nothing)`);
+  });
+
+  it('names a boolean, a number, a list and any other value as such, and cuts long text at 80 characters', () => {
+    const whole = 'orderId must be a whole number of at least 1';
+    expect(thrown(() => validateOrderId(true)).message).toBe(`${whole} (got true)`);
+    expect(thrown(() => validateOrderId(2.5)).message).toBe(`${whole} (got 2.5)`);
+    expect(thrown(() => validateOrderId([1])).message).toBe(`${whole} (got a list)`);
+    expect(thrown(() => validateOrderId({ id: 1 })).message).toBe(`${whole} (got a value of type object)`);
+    expect(thrown(() => validateOrderId('7'.repeat(80))).message).toBe(`${whole} (got the text "${'7'.repeat(80)}")`);
+    expect(thrown(() => validateOrderId('7'.repeat(81))).message).toBe(
+      `${whole} (got the text "${'7'.repeat(80)}...")`,
+    );
+  });
+
+  it('a service that does not match the order: the field and the id of the order', () => {
+    const other = thrown(() => assertOrderAllowed({ ...order, serviceId: 7 }, service));
+    expect(other).toMatchObject({
+      field: 'serviceId',
+      serviceId: 7,
+      message: 'the order is for service 7 but was checked against service 199825',
+    });
+  });
+});
+
+describe('links: the shape from the start, then the URL parser and the query-string encoder', () => {
+  it.each(['junk:https://example.com/', 'see https://example.com/', 'mailto:a@https://example.com'])(
+    'refuses text that only ends with an http(s) URL: %j',
+    (link) => {
+      expect(thrown(() => validateOrderInput({ ...order, link })).field).toBe('link');
+    },
+  );
+
+  it.each([
+    `https://example.com/${String.fromCharCode(0xdbff)}`,
+    `https://example.com/${String.fromCharCode(0xdfff)}`,
+    `https://example.com/${String.fromCharCode(0xdc00)}${String.fromCharCode(0xd800)}`,
+  ])('refuses a lone surrogate anywhere (it cannot be sent in a query string): %j', (link) => {
+    expect(thrown(() => validateOrderInput({ ...order, link })).field).toBe('link');
+  });
+
+  it('takes characters outside the BMP, and a DEL only where it is not', () => {
+    expect(validateOrderInput({ ...order, link: 'https://example.com/\u{10FFFF}\u{1F600}' }).link).toHaveLength(24);
+    expect(thrown(() => validateOrderInput({ ...order, link: 'https://example.com/a\u007Fb' })).field).toBe('link');
+    expect(validateOrderInput({ ...order, link: 'https://example.com/a~b' }).link).toBe('https://example.com/a~b');
+  });
+});

@@ -126,38 +126,22 @@ function wholeNumber(field: 'serviceId' | 'quantity' | 'orderId', value: unknown
   return value;
 }
 
-// The regex above is a quick shape check; the URL parser is the judge (it rejects `http://a:b:c/`, `http://%zz/`,
-// `http://[::1`), and text with a lone surrogate cannot be encoded into a query string at all.
+// The regex above checks the shape (an http or https scheme, a host, no whitespace); two judges have the last word:
+// the URL parser (it rejects `http://a:b:c/`, `http://%zz/`, `http://[::1`) and encodeURIComponent, which rejects
+// text with a lone surrogate: such a link cannot be encoded into the query string the API is sent.
 function isWellFormedUrl(text: string): boolean {
-  if (hasLoneSurrogate(text)) return false;
   try {
-    const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    encodeURIComponent(text);
+    return new URL(text).href !== '';
   } catch {
     return false;
   }
 }
 
-function hasLoneSurrogate(text: string): boolean {
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (code >= 0xd800 && code <= 0xdbff) {
-      const next = text.charCodeAt(index + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        index += 1;
-        continue;
-      }
-      return true;
-    }
-    if (code >= 0xdc00 && code <= 0xdfff) return true;
-  }
-  return false;
-}
-
 // A loop, not a regex: linters (n8n's eslint among them) forbid control characters in regular expressions.
 function hasControlCharacter(text: string): boolean {
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
+  for (const char of text) {
+    const code = char.charCodeAt(0);
     if (code < 0x20 || code === 0x7f) return true;
   }
   return false;
