@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CHECK_CONTEXT, SECRET } from '../../test/api-check-fixtures.js';
 import {
   type Answer,
   accountProbeFindings,
@@ -14,18 +15,11 @@ import {
   redirectFinding,
   unansweredFinding,
 } from './api-check-answers.js';
-import { type ApiCheckContext, probeNamed } from './api-check-plan.js';
+import { probeNamed } from './api-check-plan.js';
 
 // Reading an answer of the API check, and the findings every probe shares: what a user reads in the report.
 
-const SECRET = 'sekret-KEY-4242';
-const context: ApiCheckContext = {
-  baseUrl: 'https://cappiservices.com/api/Reseller',
-  checkedAt: '2026-12-01T10:00:00.000Z',
-  timeoutMs: 10_000,
-  slowMs: 3000,
-  secrets: [SECRET],
-};
+const context = CHECK_CONTEXT;
 const quote = quoter([SECRET]);
 const balance = probeNamed('balance');
 const wrongKey = probeNamed('wrongKey');

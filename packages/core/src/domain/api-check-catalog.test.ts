@@ -1,24 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { catalogService, SECRET } from '../../test/api-check-fixtures.js';
 import { quoter } from './api-check-answers.js';
 import { balanceFindings, servicesFindings } from './api-check-catalog.js';
 import { type ApiCheckFinding, probeNamed } from './api-check-plan.js';
 
 // What Balance and ServicesList answer with the account's key, compared with the contract: the sentences a user reads.
 
-const SECRET = 'sekret-KEY-4242';
 const quote = quoter([SECRET]);
 const balance = (json: unknown) => balanceFindings(probeNamed('balance'), json, quote);
 const services = (json: unknown) => servicesFindings(probeNamed('services'), json, quote);
-const service = (id: number, extra: Record<string, unknown> = {}) => ({
-  service: id,
-  category: 'Steam',
-  name: `Service ${id}`,
-  rate: 0.01,
-  min: 1,
-  max: 100,
-  desc: null,
-  ...extra,
-});
+const service = catalogService;
 const byId = (findings: ApiCheckFinding[]) => Object.fromEntries(findings.map((finding) => [finding.id, finding]));
 const CATALOG_MEANING =
   'the toolkit refuses a catalog with this difference as "unexpected body": search, quotes and orders fail';

@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { CHECK_CONTEXT, PROBLEM_TYPE, SECRET } from '../../test/api-check-fixtures.js';
 import { quoter } from './api-check-answers.js';
-import type { ApiCheckContext, ApiCheckObservation, ApiCheckProbeName } from './api-check-plan.js';
+import type { ApiCheckObservation, ApiCheckProbeName } from './api-check-plan.js';
 import { latencyFinding, transportFindings, unknownOrderFindings, wrongKeyFindings } from './api-check-probes.js';
 
 // The probes that look at refusals (an order that cannot exist, a wrong key) and at the transport: what a user reads.
 
-const SECRET = 'sekret-KEY-4242';
-const context: ApiCheckContext = {
-  baseUrl: 'https://cappiservices.com/api/Reseller',
-  checkedAt: '2026-12-01T10:00:00.000Z',
-  timeoutMs: 10_000,
-  slowMs: 3000,
-  secrets: [SECRET],
-};
+const context = CHECK_CONTEXT;
 const quote = quoter([SECRET]);
-const PROBLEM = 'application/problem+json; charset=utf-8';
+const PROBLEM = PROBLEM_TYPE;
 const JSON_TYPE = 'application/json';
 const ORDER_STATUS = {
   status: 'Completed',

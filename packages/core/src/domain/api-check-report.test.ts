@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { finding } from '../../test/api-check-fixtures.js';
 import type { ApiCheckFinding, ApiCheckReport } from './api-check.js';
 import { API_CHECK_HEADLINE, renderApiCheckJson, renderApiCheckText, summarizeApiCheck } from './api-check-report.js';
 
 // The report's texts: the plain text a person reads, the JSON for a bug report, the short summary of an n8n test.
-
-const finding = (id: string, handled: boolean, result: 'matched' | 'differed' = 'differed'): ApiCheckFinding => ({
-  id,
-  checked: `checked ${id}`,
-  result,
-  observed: `observed ${id}`,
-  meaning: `meaning ${id}`,
-  handled,
-});
 
 function report(findings: ApiCheckFinding[], extra: Partial<ApiCheckReport> = {}): ApiCheckReport {
   return {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { CHECK_CONTEXT, catalogService, finding, PROBLEM_TYPE, SECRET } from '../../test/api-check-fixtures.js';
 import {
   API_CHECK_PROBES,
-  type ApiCheckContext,
-  type ApiCheckFinding,
   type ApiCheckObservation,
   type ApiCheckProbeName,
   type ApiCheckReport,
@@ -16,26 +15,10 @@ import { renderApiCheckJson, renderApiCheckText, summarizeApiCheck } from './api
 
 // The analysis alone, on answers written by hand: the shapes the sandbox cannot send, and the wording.
 
-const SECRET = 'sekret-KEY-4242';
-const context: ApiCheckContext = {
-  baseUrl: 'https://cappiservices.com/api/Reseller',
-  checkedAt: '2026-12-01T10:00:00.000Z',
-  timeoutMs: 10_000,
-  slowMs: 3000,
-  secrets: [SECRET],
-};
+const context = CHECK_CONTEXT;
 const JSON_TYPE = 'application/json; charset=utf-8';
-const PROBLEM = 'application/problem+json; charset=utf-8';
-const service = (id: number, extra: Record<string, unknown> = {}) => ({
-  service: id,
-  category: 'Steam',
-  name: `Service ${id}`,
-  rate: 0.01,
-  min: 1,
-  max: 100,
-  desc: null,
-  ...extra,
-});
+const PROBLEM = PROBLEM_TYPE;
+const service = catalogService;
 
 function answer(probe: ApiCheckProbeName, status: number, body: unknown, contentType = JSON_TYPE) {
   return {
@@ -295,15 +278,6 @@ describe('analyzeApiCheck: the report', () => {
     ]);
     expect(WRONG_API_KEY).toBe('cappi-reseller-api-check-deliberately-wrong-key');
   });
-});
-
-const finding = (id: string, handled: boolean, result: 'matched' | 'differed' = 'differed'): ApiCheckFinding => ({
-  id,
-  checked: `checked ${id}`,
-  result,
-  observed: `observed ${id}`,
-  meaning: `meaning ${id}`,
-  handled,
 });
 
 describe('verdictOf', () => {
