@@ -41,3 +41,15 @@ export const finding = (
   meaning: `meaning ${id}`,
   handled,
 });
+
+/** An order status with all eight fields the contract requires, nothing delivered. */
+export const ORDER_STATUS = {
+  status: 'Completed',
+  charge: 0,
+  walletReturn: 0,
+  mode: null,
+  success: 0,
+  failed: 0,
+  observation: null,
+  currency: 'USD',
+};

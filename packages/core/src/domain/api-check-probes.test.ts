@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHECK_CONTEXT, PROBLEM_TYPE, SECRET } from '../../test/api-check-fixtures.js';
+import { CHECK_CONTEXT, ORDER_STATUS, PROBLEM_TYPE, SECRET } from '../../test/api-check-fixtures.js';
 import { quoter } from './api-check-answers.js';
 import type { ApiCheckObservation, ApiCheckProbeName } from './api-check-plan.js';
 import { latencyFinding, transportFindings, unknownOrderFindings, wrongKeyFindings } from './api-check-probes.js';
@@ -10,17 +10,6 @@ const context = CHECK_CONTEXT;
 const quote = quoter([SECRET]);
 const PROBLEM = PROBLEM_TYPE;
 const JSON_TYPE = 'application/json';
-const ORDER_STATUS = {
-  status: 'Completed',
-  charge: 0,
-  walletReturn: 0,
-  mode: null,
-  success: 0,
-  failed: 0,
-  observation: null,
-  currency: 'USD',
-};
-
 function answer(
   probe: ApiCheckProbeName,
   status: number,

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CHECK_CONTEXT, catalogService, finding, PROBLEM_TYPE, SECRET } from '../../test/api-check-fixtures.js';
+import {
+  CHECK_CONTEXT,
+  catalogService,
+  finding,
+  ORDER_STATUS,
+  PROBLEM_TYPE,
+  SECRET,
+} from '../../test/api-check-fixtures.js';
 import {
   API_CHECK_PROBES,
   type ApiCheckObservation,
@@ -116,20 +123,7 @@ describe('analyzeApiCheck', () => {
     const cases: [ApiCheckObservation, string, boolean][] = [
       [answer('unknownOrder', 400, { title: 'Bad', status: 400 }, PROBLEM), 'unknownOrder.bad_request', true],
       [answer('unknownOrder', 404, '<html>Not found</html>', 'text/html'), 'unknownOrder.not_found', true],
-      [
-        answer('unknownOrder', 200, {
-          status: 'Not found',
-          charge: 0,
-          walletReturn: 0,
-          mode: null,
-          success: 0,
-          failed: 0,
-          observation: null,
-          currency: 'USD',
-        }),
-        'unknownOrder.answered',
-        false,
-      ],
+      [answer('unknownOrder', 200, { ...ORDER_STATUS, status: 'Not found' }), 'unknownOrder.answered', false],
       [answer('unknownOrder', 200, '<!DOCTYPE html><html></html>', 'text/html'), 'unknownOrder.html_page', false],
     ];
     for (const [observation, id, handled] of cases) {
